@@ -1,0 +1,93 @@
+"""Frameline's settings: environment variables with the prefix FRAMELINE_, or a `.env` file."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Documented defaults for the cost of one second of render time, in the project's currency.
+# A CPU second is priced like a general-purpose cloud core; a GPU second like an on-demand
+# data-centre GPU hour (about 4.00 an hour). Studios set their own rates.
+DEFAULT_RATE_CPU_SECOND = Decimal("0.000050")
+DEFAULT_RATE_GPU_SECOND = Decimal("0.001100")
+
+
+class Settings(BaseSettings):
+    """Every setting in ../shared/INTERFACES.md, with its documented default."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="FRAMELINE_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    home: Path = Field(default_factory=lambda: Path.home() / ".frameline")
+    database_url: str | None = None
+    chroma_url: str | None = None
+    chat_model: str = "offline"
+    bedrock_endpoint_url: str | None = None
+    aws_region: str = "us-east-1"
+    bedrock_guardrail_id: str | None = None
+    bedrock_guardrail_version: str | None = None
+    image_backend: Literal["previz", "diffusers", "bedrock"] = "previz"
+    diffusers_model: Path | None = None
+    diffusers_config: Path | None = None
+    ip_adapter: Path | None = None
+    device: str = "auto"
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    broker_url: str | None = None
+    debug: bool = False
+    face_threshold: float = 0.6
+    max_upload_mb: int = 25
+    currency: str = "USD"
+    rate_cpu_second: Decimal = DEFAULT_RATE_CPU_SECOND
+    rate_gpu_second: Decimal = DEFAULT_RATE_GPU_SECOND
+    approval_cost: Decimal | None = None
+
+    @field_validator("home", mode="after")
+    @classmethod
+    def _expand_home(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @field_validator("device")
+    @classmethod
+    def _check_device(cls, value: str) -> str:
+        if value in {"auto", "cpu", "cuda"} or (
+            value.startswith("cuda:") and value[5:].isdigit()
+        ):
+            return value
+        raise ValueError("FRAMELINE_DEVICE must be auto, cpu, cuda or cuda:N")
+
+    @field_validator("rate_cpu_second", "rate_gpu_second")
+    @classmethod
+    def _positive_rate(cls, value: Decimal) -> Decimal:
+        if value <= 0:
+            raise ValueError("render rates must be greater than 0")
+        return value
+
+    @field_validator("currency")
+    @classmethod
+    def _iso_currency(cls, value: str) -> str:
+        if len(value) != 3 or not value.isalpha():
+            raise ValueError("FRAMELINE_CURRENCY must be an ISO 4217 code such as USD")
+        return value.upper()
+
+    @property
+    def records_url(self) -> str:
+        """The SQLAlchemy URL of the records: the configured one or a SQLite file in home."""
+        return self.database_url or f"sqlite:///{self.home / 'frameline.db'}"
+
+    @property
+    def vectors_path(self) -> Path:
+        """Where the embedded vector store lives when no Chroma server is configured."""
+        return self.home / "vectors"
+
+    @property
+    def assets_path(self) -> Path:
+        """The content-addressed store of images and other files."""
+        return self.home / "assets"

@@ -1,0 +1,247 @@
+"""The production's records: the source of truth that vectors and exports derive from.
+
+Money never lives here as floats (later tables keep minor units or text). Versions are
+append-only: no code path updates their pixels or deletes them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+ROLES = ("writer", "director", "producer", "admin")
+VERSION_STATUSES = ("draft", "approved", "locked")
+CONTINUITY_RESULTS = ("pass", "fail", "not_checkable", "pending")
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now, so every stored time is UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores UTC and hands back aware datetimes, which SQLite alone would not."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every Frameline table."""
+
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Project(Base):
+    """A production: one screenplay, its cast, shots and spend."""
+
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    spend_account: Mapped[str] = mapped_column(String(32), default="5400")
+    memory_revision: Mapped[int] = mapped_column(Integer, default=0)
+    indexed_revision: Mapped[int] = mapped_column(Integer, default=-1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Person(Base):
+    """Someone who works on productions: a CLI user, an API key holder or a Slack user."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    slack_user_id: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Membership(Base):
+    """A person's role on one project."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("person_id", "project_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    role: Mapped[str] = mapped_column(String(16))
+
+
+class Character(Base):
+    """A character of the screenplay, with the look that must stay the same from shot to shot."""
+
+    __tablename__ = "characters"
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    aliases: Mapped[list[Any]] = mapped_column(default=list)
+    description: Mapped[str] = mapped_column(Text, default="")
+    in_script: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    references: Mapped[list[CharacterReference]] = relationship(
+        back_populates="character", order_by="CharacterReference.id"
+    )
+
+
+class CharacterReference(Base):
+    """A reference image of a character's face, kept as a content-addressed asset."""
+
+    __tablename__ = "character_references"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    character_id: Mapped[int] = mapped_column(ForeignKey("characters.id"), index=True)
+    asset_sha256: Mapped[str] = mapped_column(String(64))
+    box: Mapped[list[Any] | None] = mapped_column(JSON, default=None)
+    embedding: Mapped[list[Any] | None] = mapped_column(JSON, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    character: Mapped[Character] = relationship(back_populates="references")
+
+
+class Location(Base):
+    """A place the screenplay's headings name."""
+
+    __tablename__ = "locations"
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+
+
+class ScriptImport(Base):
+    """One import of a screenplay file, kept so a repeated import can be recognised."""
+
+    __tablename__ = "script_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64))
+    title_page: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    changed: Mapped[int] = mapped_column(Integer, default=0)
+    removed: Mapped[int] = mapped_column(Integer, default=0)
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Scene(Base):
+    """A scene of the current script; scenes cut by a re-import stay (removed) for their shots."""
+
+    __tablename__ = "scenes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    number: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(Integer)
+    heading: Mapped[str] = mapped_column(String(300))
+    int_ext: Mapped[str | None] = mapped_column(String(8), default=None)
+    location: Mapped[str | None] = mapped_column(String(300), default=None)
+    time_of_day: Mapped[str | None] = mapped_column(String(64), default=None)
+    story_day: Mapped[int] = mapped_column(Integer, default=1)
+    page_start: Mapped[float] = mapped_column(Float, default=0.0)
+    page_end: Mapped[float] = mapped_column(Float, default=0.0)
+    eighths: Mapped[int] = mapped_column(Integer, default=1)
+    text: Mapped[str] = mapped_column(Text, default="")
+    text_sha256: Mapped[str] = mapped_column(String(64), default="")
+    characters: Mapped[list[Any]] = mapped_column(default=list)
+    removed: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Shot(Base):
+    """A camera set-up of a scene, coded like `12B`; its frames are versions."""
+
+    __tablename__ = "shots"
+    __table_args__ = (UniqueConstraint("project_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    scene_id: Mapped[int] = mapped_column(ForeignKey("scenes.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    description: Mapped[str] = mapped_column(Text, default="")
+    framing: Mapped[str] = mapped_column(String(32), default="medium")
+    angle: Mapped[str] = mapped_column(String(32), default="eye-level")
+    camera: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Version(Base):
+    """One frame of a shot. Never overwritten, never deleted: revisions are children."""
+
+    __tablename__ = "versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shot_id: Mapped[int] = mapped_column(ForeignKey("shots.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"), default=None)
+    asset_sha256: Mapped[str] = mapped_column(String(64))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    prompt: Mapped[str] = mapped_column(Text, default="")
+    parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    seed: Mapped[int] = mapped_column(Integer)
+    backend: Mapped[str] = mapped_column(String(16))
+    model_id: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    stale: Mapped[bool] = mapped_column(Boolean, default=False)
+    continuity: Mapped[str] = mapped_column(String(16), default="pending")
+    continuity_report: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_by: Mapped[str] = mapped_column(String(200), default="local")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def version_id(self) -> str:
+        """The id people type: `v` and the row number, unique across projects."""
+        return f"v{self.id}"
+
+
+class ContinuityFact(Base):
+    """Something that must hold across scenes: from the script or stated by a person."""
+
+    __tablename__ = "continuity_facts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    statement: Mapped[str] = mapped_column(Text)
+    from_scene: Mapped[str | None] = mapped_column(String(16), default=None)
+    to_scene: Mapped[str | None] = mapped_column(String(16), default=None)
+    story_day: Mapped[int | None] = mapped_column(Integer, default=None)
+    source: Mapped[str] = mapped_column(String(16), default="person")
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[str] = mapped_column(String(200), default="local")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def fact_id(self) -> str:
+        """The id people type for a fact."""
+        return f"f{self.id}"

@@ -1,0 +1,86 @@
+"""What every image backend can do, and the description of a frame they all draw from.
+
+A backend never touches records: it turns a `FrameSpec` (built from the production's memory by
+`tools/frames.py`) into pixels. Exactness outside an edited region is enforced by the caller,
+so a backend may change what it likes; the caller composites.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PIL import Image
+
+Progress = Callable[[int, int], None]
+"""Called as progress(step, total_steps) while a backend works."""
+
+FRAMINGS = ("wide", "medium", "close-up", "over-the-shoulder")
+ANGLES = ("eye-level", "low", "high")
+
+
+@dataclass(frozen=True, slots=True)
+class CharacterInFrame:
+    """A character the frame shows, with the description that keeps their look consistent."""
+
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FrameSpec:
+    """Everything a backend needs to draw one frame of a shot."""
+
+    prompt: str
+    width: int
+    height: int
+    scene_number: str
+    shot_code: str
+    heading: str
+    int_ext: str | None = None
+    location: str | None = None
+    time_of_day: str | None = None
+    characters: tuple[CharacterInFrame, ...] = ()
+    framing: str = "medium"
+    angle: str = "eye-level"
+    props: tuple[str, ...] = ()
+    action: str = ""
+    negative_prompt: str = ""
+    reference_images: tuple[str, ...] = field(default=())
+
+
+class ImageBackend(ABC):
+    """A way of making frames: previz drawings, diffusers pipelines or Bedrock image models."""
+
+    name: str
+    model_id: str
+    device_class: str = "cpu"
+
+    @abstractmethod
+    def text_to_image(
+        self, spec: FrameSpec, seed: int, progress: Progress | None = None
+    ) -> Image.Image:
+        """A new frame for the spec."""
+
+    @abstractmethod
+    def image_to_image(
+        self,
+        parent: Image.Image,
+        spec: FrameSpec,
+        strength: float,
+        seed: int,
+        progress: Progress | None = None,
+    ) -> Image.Image:
+        """A global change of the parent frame towards the spec (strength 0 keeps, 1 redraws)."""
+
+    @abstractmethod
+    def inpaint(
+        self,
+        parent: Image.Image,
+        mask: Image.Image,
+        spec: FrameSpec,
+        seed: int,
+        progress: Progress | None = None,
+    ) -> Image.Image:
+        """The parent with the white part of the mask (mode L) repainted towards the spec."""
