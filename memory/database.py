@@ -77,8 +77,7 @@ def upgrade(engine: Engine) -> None:
 
         if isinstance(error, OperationalError):
             raise BackendUnavailable(
-                f"records database {engine.url.render_as_string()} cannot be opened: "
-                f"{error.orig}"
+                f"records database {engine.url.render_as_string()} cannot be opened: {error.orig}"
             ) from error
         raise
 

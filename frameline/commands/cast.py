@@ -1,0 +1,145 @@
+"""`characters` and `facts`: who is in the story and what must stay true about them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from frameline.commands.support import JsonOption, handles_errors, print_json, print_table, wired
+
+characters_app = typer.Typer(help="The project's characters.", no_args_is_help=True)
+facts_app = typer.Typer(help="Continuity facts.", no_args_is_help=True)
+
+ProjectOption = typer.Option("--project", help="Project slug.")
+
+
+def character_json(character: Any) -> dict[str, Any]:
+    """A character as the CLI and API show it."""
+    return {
+        "name": character.name,
+        "aliases": list(character.aliases),
+        "description": character.description,
+        "in_script": character.in_script,
+        "references": len(character.references),
+    }
+
+
+@characters_app.command("list")
+@handles_errors
+def list_command(
+    project: Annotated[str, ProjectOption],
+    as_json: Annotated[bool, JsonOption] = False,
+) -> None:
+    """The project's characters with their aliases."""
+    from memory.store import get_project, list_characters
+
+    with wired() as frameline, frameline.transaction() as session:
+        rows = [character_json(c) for c in list_characters(session, get_project(session, project))]
+    if as_json:
+        print_json(rows)
+        return
+    print_table(
+        [(r["name"], ", ".join(r["aliases"]), r["description"][:60]) for r in rows],
+        ["character", "aliases", "description"],
+    )
+
+
+@characters_app.command("edit")
+@handles_errors
+def edit(
+    name: Annotated[str, typer.Argument(help="The character's name or an alias.")],
+    project: Annotated[str, ProjectOption],
+    alias: Annotated[
+        list[str] | None, typer.Option("--alias", help="Add an alias (repeatable).")
+    ] = None,
+    remove_alias: Annotated[
+        list[str] | None, typer.Option("--remove-alias", help="Remove an alias (repeatable).")
+    ] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", help="The character's look.")
+    ] = None,
+    as_json: Annotated[bool, JsonOption] = False,
+) -> None:
+    """Edit a character's aliases or description; re-import the script to re-merge cues."""
+    from memory.cast import edit_character
+    from memory.indexing import reindex
+    from memory.store import get_project
+
+    with wired() as frameline:
+        vectors = frameline.vectors
+        with frameline.transaction() as session:
+            record = get_project(session, project)
+            character = edit_character(
+                session, record, name, alias or [], remove_alias or [], description
+            )
+            row = character_json(character)
+        with frameline.transaction() as session:
+            reindex(session, vectors, get_project(session, project))
+    if as_json:
+        print_json(row)
+        return
+    typer.echo(f"{row['name']}: aliases {', '.join(row['aliases']) or 'none'}")
+
+
+@facts_app.command("add")
+@handles_errors
+def add(
+    statement: Annotated[
+        str, typer.Argument(help="Like 'Mara: bandage on left hand, scenes 14-20'.")
+    ],
+    project: Annotated[str, ProjectOption],
+    as_json: Annotated[bool, JsonOption] = False,
+) -> None:
+    """State a continuity fact; its scenes must exist."""
+    from memory.facts import add_fact, fact_json, parse_fact
+    from memory.indexing import reindex
+    from memory.store import get_project
+
+    fact = parse_fact(statement)
+    with wired() as frameline:
+        vectors = frameline.vectors
+        with frameline.transaction() as session:
+            row = fact_json(add_fact(session, get_project(session, project), fact))
+        with frameline.transaction() as session:
+            reindex(session, vectors, get_project(session, project))
+    if as_json:
+        print_json(row)
+        return
+    typer.echo(f"{row['fact_id']}: {row['subject']}: {row['statement']}")
+
+
+@facts_app.command("list")
+@handles_errors
+def list_facts_command(
+    project: Annotated[str, ProjectOption],
+    as_json: Annotated[bool, JsonOption] = False,
+) -> None:
+    """The project's continuity facts."""
+    from memory.facts import fact_json
+    from memory.store import get_project, list_facts
+
+    with wired() as frameline, frameline.transaction() as session:
+        rows = [fact_json(f) for f in list_facts(session, get_project(session, project))]
+    if as_json:
+        print_json(rows)
+        return
+    print_table(
+        [
+            (
+                r["fact_id"],
+                r["subject"],
+                r["statement"],
+                f"{r['from_scene'] or ''}–{r['to_scene'] or ''}",
+                "review" if r["needs_review"] else "",
+            )
+            for r in rows
+        ],
+        ["fact", "subject", "statement", "scenes", ""],
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add these commands to the `frameline` app."""
+    app.add_typer(characters_app, name="characters")
+    app.add_typer(facts_app, name="facts")

