@@ -8,7 +8,7 @@ so a backend may change what it likes; the caller composites.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from PIL import Image
@@ -55,7 +55,21 @@ class ImageBackend(ABC):
 
     name: str
     model_id: str
+    model_hash: str = ""
     device_class: str = "cpu"
+
+    def fit_prompt(self, prompt: str) -> tuple[str, str | None]:
+        """The prompt as the model will read it, and a note for the person when it was cut."""
+        return prompt, None
+
+    def text_to_images(
+        self, specs: Sequence[FrameSpec], seeds: Sequence[int], progress: Progress | None = None
+    ) -> list[Image.Image]:
+        """Several frames at once; backends that batch on a device override this."""
+        return [
+            self.text_to_image(spec, seed, progress)
+            for spec, seed in zip(specs, seeds, strict=True)
+        ]
 
     @abstractmethod
     def text_to_image(
