@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+import os
 from pathlib import Path
-from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-DEMO = Path(__file__).resolve().parents[1] / "frameline" / "demo"
+from tests.cli_runner import DEMO, Cli
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty FRAMELINE_HOME of the test's own; no setting leaks in from the machine."""
-    import os
-
     for name in list(os.environ):
         if name.startswith("FRAMELINE_"):
             monkeypatch.delenv(name)
@@ -28,37 +26,10 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-@dataclass
-class Outcome:
-    """What a CLI run printed and how it ended."""
-
-    exit_code: int
-    stdout: str
-    stderr: str
-
-    def json(self) -> Any:
-        """The one JSON document the command printed."""
-        assert self.exit_code == 0, self.stderr
-        return json.loads(self.stdout)
-
-
-class Cli:
-    """Runs `frameline` in-process through typer's CliRunner, as a person would type it."""
-
-    def __init__(self) -> None:
-        self.runner = CliRunner()
-
-    def __call__(self, *args: str) -> Outcome:
-        from frameline.cli import app
-
-        result = self.runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
-        return Outcome(result.exit_code, result.stdout, result.stderr)
-
-
 @pytest.fixture
-def cli(home: Path) -> Iterator[Cli]:
+def cli(home: Path) -> Cli:
     """The `frameline` command on the test's home."""
-    yield Cli()
+    return Cli()
 
 
 @pytest.fixture
