@@ -57,9 +57,7 @@ class Settings(BaseSettings):
     @field_validator("device")
     @classmethod
     def _check_device(cls, value: str) -> str:
-        if value in {"auto", "cpu", "cuda"} or (
-            value.startswith("cuda:") and value[5:].isdigit()
-        ):
+        if value in {"auto", "cpu", "cuda"} or (value.startswith("cuda:") and value[5:].isdigit()):
             return value
         raise ValueError("FRAMELINE_DEVICE must be auto, cpu, cuda or cuda:N")
 

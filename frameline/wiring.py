@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +21,7 @@ from typing import IO, Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from frameline.errors import Conflict
+from frameline.errors import Conflict, InvalidInput
 from frameline.settings import Settings
 from memory.assets import AssetStore
 from memory.database import open_engine, session_factory, transaction, upgrade
@@ -74,7 +75,9 @@ class Frameline:
     assets: AssetStore
     _vectors: Any = None
     _vector_lock: IO[str] | None = None
-    _owned: list[Any] = field(default_factory=list)
+    _backend: Any = None
+    _worker: Any = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -95,13 +98,60 @@ class Frameline:
                 self._vectors = VectorMemory.open(path=self.settings.vectors_path)
         return self._vectors
 
+    def image_backend(self) -> Any:
+        """The configured image backend, built once (its weights load on first use)."""
+        with self._lock:
+            if self._backend is None:
+                self._backend = build_image_backend(self.settings)
+            return self._backend
+
+    @property
+    def worker(self) -> Any:
+        """Where jobs run: the in-process worker by default."""
+        with self._lock:
+            if self._worker is None:
+                from tools.jobs import InProcessWorker
+
+                self._worker = InProcessWorker(self)
+            return self._worker
+
     def close(self) -> None:
-        """Release the vector store and the database connections."""
+        """Stop the worker, release the vector store and the database connections."""
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
         self._vectors = None
         if self._vector_lock is not None:
             self._vector_lock.close()
             self._vector_lock = None
         self.engine.dispose()
+
+
+def build_image_backend(settings: Settings) -> Any:
+    """The backend FRAMELINE_IMAGE_BACKEND names, configured from the settings."""
+    if settings.image_backend == "diffusers":
+        from tools.backends.diffusers import DiffusersBackend
+
+        if settings.diffusers_model is None:
+            raise InvalidInput(
+                "FRAMELINE_IMAGE_BACKEND is diffusers but FRAMELINE_DIFFUSERS_MODEL is not set; "
+                "point it at a local diffusers folder or .safetensors file"
+            )
+        return DiffusersBackend(
+            settings.diffusers_model,
+            config_path=settings.diffusers_config,
+            device=settings.device,
+            ip_adapter=settings.ip_adapter,
+        )
+    if settings.image_backend == "bedrock":
+        from tools.backends.bedrock import BedrockImageBackend
+
+        return BedrockImageBackend(
+            region=settings.aws_region, endpoint_url=settings.bedrock_endpoint_url
+        )
+    from tools.backends.previz import PrevizBackend
+
+    return PrevizBackend()
 
 
 def prepare_home(settings: Settings) -> None:

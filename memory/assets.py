@@ -28,8 +28,18 @@ class AssetStore:
         """Store bytes durably and return their sha256; storing the same bytes twice is free."""
         sha256 = hashlib.sha256(data).hexdigest()
         target = self.path(sha256, suffix)
-        if target.exists():
-            return sha256
+        if not target.exists():
+            self._write(target, data)
+        return sha256
+
+    def put_named(self, name: str, data: bytes) -> Path:
+        """Store a derived file (a manifest) under a fixed name, replacing it atomically."""
+        target = self.root / name
+        self._write(target, data)
+        return target
+
+    def _write(self, target: Path, data: bytes) -> None:
+        """Temporary file, fsync, rename, fsync the folder: all or nothing on disk."""
         target.parent.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         try:
@@ -46,7 +56,6 @@ class AssetStore:
             os.fsync(directory)
         finally:
             os.close(directory)
-        return sha256
 
     def read(self, sha256: str, suffix: str = ".png") -> bytes:
         """The asset's bytes; a missing asset is reported by digest."""

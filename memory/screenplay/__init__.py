@@ -1,0 +1,1 @@
+"""Screenplay formats: the parsed form and the Fountain and Final Draft readers."""

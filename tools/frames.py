@@ -1,0 +1,331 @@
+"""Rendering frames of a scene: new shots, fresh takes, and the versions that record them.
+
+Order matters for crash safety: the PNG is written (durably, content-addressed) before the
+version row commits, so a committed version always has its pixels; a crash in between leaves
+only an unreferenced file.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from PIL import Image
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from frameline.errors import Conflict, InvalidInput, NotFound
+from memory.records import Project, Scene, Shot, Version
+from memory.store import get_project, get_scene, get_shot, touch_memory, versions_of_shot
+from tools.backends.base import FrameSpec, ImageBackend
+from tools.context import Actor, Studio, require
+from tools.prompting import frame_spec
+from tools.provenance import encode_png, manifest
+
+MIN_WIDTH = 512
+MAX_SIDE = 4096
+MAX_FRAMES_PER_REQUEST = 8
+SEED_LIMIT = 2**31
+SHOT_CODE = re.compile(r"^[0-9A-Z][0-9A-Z-]{0,30}$")
+
+StepReport = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class VersionView:
+    """A version as every front end shows it (`frameline render --json` prints it)."""
+
+    version_id: str
+    project: str
+    scene: str
+    shot: str
+    parent_id: str | None
+    image_path: str
+    width: int
+    height: int
+    seed: int
+    backend: str
+    status: str
+    stale: bool
+    continuity: str
+    model_id: str
+    prompt: str
+    created_by: str
+    created_at: str
+    notes: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented fields and the extras that explain the frame."""
+        document = asdict(self)
+        document["notes"] = list(self.notes)
+        return document
+
+
+def version_view(session: Session, studio: Studio, version: Version) -> VersionView:
+    """The view of a stored version."""
+    shot = session.get(Shot, version.shot_id)
+    assert shot is not None
+    scene = session.get(Scene, shot.scene_id)
+    project = session.get(Project, shot.project_id)
+    assert scene is not None and project is not None
+    return VersionView(
+        version_id=version.version_id,
+        project=project.slug,
+        scene=scene.number,
+        shot=shot.code,
+        parent_id=f"v{version.parent_id}" if version.parent_id else None,
+        image_path=str(studio.assets.path(version.asset_sha256).resolve()),
+        width=version.width,
+        height=version.height,
+        seed=version.seed,
+        backend=version.backend,
+        status=version.status,
+        stale=version.stale,
+        continuity=version.continuity,
+        model_id=version.model_id,
+        prompt=version.prompt,
+        created_by=version.created_by,
+        created_at=version.created_at.isoformat(),
+        notes=tuple(version.parameters.get("notes", ())),
+    )
+
+
+def _letters(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA: the spreadsheet-style suffix of shot codes."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def next_shot_code(scene_number: str, taken: set[str]) -> str:
+    """The next free code of a scene: 12 → 12A, 12B …; 12A → 12A-A (a letter needs a hyphen)."""
+    prefix = scene_number.upper() + ("-" if scene_number[-1:].isalpha() else "")
+    index = 0
+    while (code := prefix + _letters(index)) in taken:
+        index += 1
+    return code
+
+
+def _taken_codes(session: Session, project: Project) -> set[str]:
+    return {
+        c.upper() for c in session.scalars(select(Shot.code).where(Shot.project_id == project.id))
+    }
+
+
+def check_size(width: int, height: int, backend: ImageBackend) -> tuple[int, int]:
+    """Sizes a backend can draw; previz frames are at least 512 px wide."""
+    if not (1 <= width <= MAX_SIDE and 1 <= height <= MAX_SIDE):
+        raise InvalidInput(f"frame size {width}×{height} is outside 1–{MAX_SIDE} pixels a side")
+    if backend.name == "previz" and width < MIN_WIDTH:
+        raise InvalidInput(f"previz frames are at least {MIN_WIDTH} px wide, not {width}")
+    return width, height
+
+
+def check_seed(seed: int | None) -> int:
+    """A given seed in range, or a freshly drawn one (reported with the version)."""
+    if seed is None:
+        return secrets.randbelow(SEED_LIMIT)
+    if not 0 <= seed < SEED_LIMIT:
+        raise InvalidInput(f"seed {seed} is outside 0–{SEED_LIMIT - 1}")
+    return seed
+
+
+def store_frame(
+    session: Session,
+    studio: Studio,
+    *,
+    shot: Shot,
+    image: Image.Image,
+    spec: FrameSpec,
+    seed: int,
+    backend: ImageBackend,
+    actor: Actor,
+    parameters: dict[str, Any],
+    parent: Version | None = None,
+    job_id: str | None = None,
+) -> Version:
+    """Write the PNG durably, then add the version row inside the caller's transaction."""
+    provenance = {
+        "prompt": spec.prompt,
+        "negative_prompt": spec.negative_prompt,
+        "seed": seed,
+        "backend": backend.name,
+        "model_id": backend.model_id,
+        "model_hash": backend.model_hash,
+        "parent": f"v{parent.id}" if parent else None,
+        "shot": shot.code,
+        "parameters": parameters,
+    }
+    sha256 = studio.assets.put(encode_png(image, provenance))
+    version = Version(
+        shot_id=shot.id,
+        parent_id=parent.id if parent else None,
+        asset_sha256=sha256,
+        width=image.width,
+        height=image.height,
+        prompt=spec.prompt,
+        parameters=parameters,
+        seed=seed,
+        backend=backend.name,
+        model_id=backend.model_id,
+        status="draft",
+        continuity="pending",
+        created_by=actor.person,
+        job_id=job_id,
+    )
+    session.add(version)
+    session.flush()
+    studio.assets.put_named(
+        f"manifests/{version.version_id}.json",
+        manifest({"version_id": version.version_id, "shot": shot.code}, provenance, sha256),
+    )
+    return version
+
+
+def spec_parameters(spec: FrameSpec, **extra: Any) -> dict[str, Any]:
+    """What a child version needs to redraw the same frame with one thing changed."""
+    return {
+        "framing": spec.framing,
+        "angle": spec.angle,
+        "time_of_day": spec.time_of_day,
+        "characters": [c.name for c in spec.characters],
+        "width": spec.width,
+        "height": spec.height,
+        **extra,
+    }
+
+
+def render_frame(
+    studio: Studio,
+    actor: Actor,
+    project: str,
+    scene: str,
+    *,
+    shot: str | None = None,
+    prompt: str | None = None,
+    characters: Sequence[str] | None = None,
+    framing: str = "medium",
+    angle: str = "eye-level",
+    size: tuple[int, int] | None = None,
+    seed: int | None = None,
+    count: int = 1,
+    progress: StepReport | None = None,
+    job_id: str | None = None,
+) -> list[VersionView]:
+    """Render new frames of a scene: a new shot, or fresh takes (parentless) of an existing one."""
+    require(actor, "render", "render frames")
+    if not 1 <= count <= MAX_FRAMES_PER_REQUEST:
+        raise InvalidInput(f"count must be 1–{MAX_FRAMES_PER_REQUEST}, not {count}")
+    backend = studio.image_backend()
+    width, height = check_size(*(size or getattr(backend, "default_size", (768, 432))), backend)
+    first_seed = check_seed(seed)
+    seeds = [(first_seed + n) % SEED_LIMIT for n in range(count)]
+    with studio.transaction() as session:
+        record = get_project(session, project)
+        scene_row = get_scene(session, record, scene)
+        code, existing = _resolve_shot(session, record, scene_row, shot)
+        spec = frame_spec(
+            session,
+            record,
+            scene_row,
+            code,
+            words=prompt or "",
+            characters=characters,
+            framing=existing.framing if existing and framing == "medium" else framing,
+            angle=existing.angle if existing and angle == "eye-level" else angle,
+            size=(width, height),
+        )
+    fitted, note = backend.fit_prompt(spec.prompt)
+    spec = FrameSpec(**{**_fields(spec), "prompt": fitted})
+    started = time.monotonic()
+    images = backend.text_to_images([spec] * count, seeds, progress)
+    seconds = time.monotonic() - started
+    with studio.transaction() as session:
+        record = get_project(session, project)
+        scene_row = get_scene(session, record, scene)
+        shot_row = _shot_for_write(session, record, scene_row, code, spec, words=prompt or "")
+        versions = [
+            store_frame(
+                session,
+                studio,
+                shot=shot_row,
+                image=image,
+                spec=spec,
+                seed=image_seed,
+                backend=backend,
+                actor=actor,
+                parameters=spec_parameters(
+                    spec,
+                    words=prompt or "",
+                    render_seconds=round(seconds / count, 3),
+                    notes=[note] if note else [],
+                ),
+                job_id=job_id,
+            )
+            for image, image_seed in zip(images, seeds, strict=True)
+        ]
+        return [version_view(session, studio, v) for v in versions]
+
+
+def _fields(spec: FrameSpec) -> dict[str, Any]:
+    return {name: getattr(spec, name) for name in FrameSpec.__slots__}
+
+
+def _resolve_shot(
+    session: Session, project: Project, scene: Scene, code: str | None
+) -> tuple[str, Shot | None]:
+    """The code to render under and the shot if it already exists (it must be of this scene)."""
+    if code is None:
+        return next_shot_code(scene.number, _taken_codes(session, project)), None
+    code = code.strip().upper()
+    if not SHOT_CODE.match(code):
+        raise InvalidInput(
+            f"shot code {code!r} is not valid: use letters, digits and '-', like 12B"
+        )
+    try:
+        existing = get_shot(session, project, code)
+    except NotFound:
+        return code, None
+    if existing.scene_id != scene.id:
+        other = session.get(Scene, existing.scene_id)
+        owner = other.number if other else "?"
+        raise InvalidInput(f"shot {code} belongs to scene {owner}, not scene {scene.number}")
+    return code, existing
+
+
+def _shot_for_write(
+    session: Session, project: Project, scene: Scene, code: str, spec: FrameSpec, words: str
+) -> Shot:
+    """The shot row to add versions to, created now if the render made a new shot."""
+    shot = session.scalar(select(Shot).where(Shot.project_id == project.id, Shot.code == code))
+    if shot is not None:
+        if shot.scene_id != scene.id:
+            raise Conflict(f"shot {code} was given to another scene while rendering; render again")
+        return shot
+    shot = Shot(
+        project_id=project.id,
+        scene_id=scene.id,
+        code=code,
+        description=words or spec.action[:300],
+        framing=spec.framing,
+        angle=spec.angle,
+    )
+    session.add(shot)
+    session.flush()
+    touch_memory(project)
+    return shot
+
+
+def list_versions(studio: Studio, actor: Actor, project: str, shot: str) -> list[VersionView]:
+    """A shot's versions, oldest first; an unknown shot is an error naming the known ones."""
+    require(actor, "read", "read versions")
+    with studio.transaction() as session:
+        shot_row = get_shot(session, get_project(session, project), shot)
+        return [version_view(session, studio, v) for v in versions_of_shot(session, shot_row)]
