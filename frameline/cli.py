@@ -7,7 +7,7 @@ import sys
 import click
 import typer
 
-from frameline.commands import cast, frames, memory_commands, projects, screenplay
+from frameline.commands import cast, frames, memory_commands, projects, screenplay, server
 from frameline.commands.support import INTERNAL_ERROR_EXIT, debug_enabled, fail
 
 app = typer.Typer(
@@ -19,7 +19,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-for module in (screenplay, memory_commands, cast, projects, frames):
+for module in (screenplay, memory_commands, cast, projects, frames, server):
     module.register(app)
 
 

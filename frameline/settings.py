@@ -14,6 +14,17 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 # data-centre GPU hour (about 4.00 an hour). Studios set their own rates.
 DEFAULT_RATE_CPU_SECOND = Decimal("0.000050")
 DEFAULT_RATE_GPU_SECOND = Decimal("0.001100")
+# Amazon Nova Canvas lists about 0.04 per standard image up to 1024x1024.
+DEFAULT_RATE_BEDROCK_IMAGE = Decimal("0.040000")
+# Per-million-token prices (input, output) of chat models; the offline planner costs nothing.
+DEFAULT_MODEL_PRICES: dict[str, tuple[str, str]] = {
+    "offline-planner": ("0", "0"),
+    "anthropic.claude": ("3.00", "15.00"),
+    "amazon.nova-pro": ("0.80", "3.20"),
+    "amazon.nova-lite": ("0.06", "0.24"),
+    "meta.llama": ("0.72", "0.72"),
+    "mistral": ("2.00", "6.00"),
+}
 
 
 class Settings(BaseSettings):
@@ -48,6 +59,13 @@ class Settings(BaseSettings):
     rate_cpu_second: Decimal = DEFAULT_RATE_CPU_SECOND
     rate_gpu_second: Decimal = DEFAULT_RATE_GPU_SECOND
     approval_cost: Decimal | None = None
+    rate_bedrock_image: Decimal = DEFAULT_RATE_BEDROCK_IMAGE
+    model_prices: dict[str, tuple[Decimal, Decimal]] = Field(
+        default_factory=lambda: {
+            k: (Decimal(i), Decimal(o)) for k, (i, o) in DEFAULT_MODEL_PRICES.items()
+        }
+    )
+    default_model_price: tuple[Decimal, Decimal] = (Decimal("3.00"), Decimal("15.00"))
 
     @field_validator("home", mode="after")
     @classmethod
@@ -61,7 +79,7 @@ class Settings(BaseSettings):
             return value
         raise ValueError("FRAMELINE_DEVICE must be auto, cpu, cuda or cuda:N")
 
-    @field_validator("rate_cpu_second", "rate_gpu_second")
+    @field_validator("rate_cpu_second", "rate_gpu_second", "rate_bedrock_image")
     @classmethod
     def _positive_rate(cls, value: Decimal) -> Decimal:
         if value <= 0:

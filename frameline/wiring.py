@@ -98,6 +98,10 @@ class Frameline:
                 self._vectors = VectorMemory.open(path=self.settings.vectors_path)
         return self._vectors
 
+    def own_memory(self) -> Any:
+        """Open the vector memory now: a server keeps the embedded store for as long as it runs."""
+        return self.vectors
+
     def image_backend(self) -> Any:
         """The configured image backend, built once (its weights load on first use)."""
         with self._lock:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -273,3 +274,96 @@ class Job(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(default=None)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class ApiKey(Base):
+    """An API key: stored only as its hash, for one person with one role on one project or all."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), default=None)
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class LedgerEntry(Base):
+    """One cost: append-only; a correction is a reversing entry, never an edit.
+
+    Money is kept as text (exact decimal) and as integer millionths, so SQL sums stay exact.
+    """
+
+    __tablename__ = "ledger_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    scene: Mapped[str | None] = mapped_column(String(16), default=None)
+    shot: Mapped[str | None] = mapped_column(String(32), default=None, index=True)
+    version_id: Mapped[str | None] = mapped_column(String(24), default=None)
+    person: Mapped[str] = mapped_column(String(200))
+    account: Mapped[str] = mapped_column(String(32), index=True)
+    quantity: Mapped[str] = mapped_column(String(40))
+    unit: Mapped[str] = mapped_column(String(24))
+    rate: Mapped[str] = mapped_column(String(40))
+    amount: Mapped[str] = mapped_column(String(40))
+    amount_micros: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"), default=None)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class BudgetLine(Base):
+    """A line of the production budget (top sheet or detail), imported from CSV."""
+
+    __tablename__ = "budget_lines"
+    __table_args__ = (UniqueConstraint("project_id", "account"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    account: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(32))
+    budget: Mapped[str] = mapped_column(String(40))
+    budget_micros: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+
+
+class ExternalCost(Base):
+    """Actuals and commitments that happen outside Frameline, imported by CSV."""
+
+    __tablename__ = "external_costs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    account: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))
+    description: Mapped[str] = mapped_column(Text, default="")
+    amount: Mapped[str] = mapped_column(String(40))
+    amount_micros: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Approval(Base):
+    """A request that waits for a person with the right role (lock, override, spend)."""
+
+    __tablename__ = "approvals"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    thread_id: Mapped[str] = mapped_column(String(200), index=True)
+    action: Mapped[str] = mapped_column(String(64))
+    needs_role: Mapped[str] = mapped_column(String(16))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    requested_by: Mapped[str] = mapped_column(String(200))
+    decided_by: Mapped[str | None] = mapped_column(String(200), default=None)
+    decided_role: Mapped[str | None] = mapped_column(String(16), default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

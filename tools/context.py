@@ -58,6 +58,11 @@ class Studio(Protocol):
     settings: Any
     assets: AssetStore
 
+    @property
+    def vectors(self) -> Any:
+        """The production's vector memory."""
+        ...
+
     def transaction(self) -> AbstractContextManager[Session]:
         """A unit of work on the records."""
         ...

@@ -23,6 +23,7 @@ from memory.records import Project, Scene, Shot, Version
 from memory.store import get_project, get_scene, get_shot, touch_memory, versions_of_shot
 from tools.backends.base import FrameSpec, ImageBackend
 from tools.context import Actor, Studio, require
+from tools.ledger import add_entry, frame_cost
 from tools.prompting import frame_spec
 from tools.provenance import encode_png, manifest
 
@@ -148,10 +149,11 @@ def store_frame(
     backend: ImageBackend,
     actor: Actor,
     parameters: dict[str, Any],
+    render_seconds: float,
     parent: Version | None = None,
     job_id: str | None = None,
 ) -> Version:
-    """Write the PNG durably, then add the version row inside the caller's transaction."""
+    """Write the PNG durably, then add the version row and its cost in the caller's transaction."""
     provenance = {
         "prompt": spec.prompt,
         "negative_prompt": spec.negative_prompt,
@@ -182,6 +184,24 @@ def store_frame(
     )
     session.add(version)
     session.flush()
+    project = session.get(Project, shot.project_id)
+    scene = session.get(Scene, shot.scene_id)
+    assert project is not None and scene is not None
+    quantity, unit, rate = frame_cost(studio.settings, backend.device_class, render_seconds)
+    add_entry(
+        session,
+        project,
+        kind="revise" if parent else "render",
+        person=actor.person,
+        quantity=quantity,
+        unit=unit,
+        rate=rate,
+        currency=studio.settings.currency,
+        scene=scene.number,
+        shot=shot.code,
+        version_id=version.version_id,
+        details={"backend": backend.name, "model_id": backend.model_id, "job_id": job_id},
+    )
     studio.assets.put_named(
         f"manifests/{version.version_id}.json",
         manifest({"version_id": version.version_id, "shot": shot.code}, provenance, sha256),
@@ -261,6 +281,7 @@ def render_frame(
                 seed=image_seed,
                 backend=backend,
                 actor=actor,
+                render_seconds=seconds / count,
                 parameters=spec_parameters(
                     spec,
                     words=prompt or "",

@@ -229,7 +229,9 @@ def revise_frame(
     fitted, note = backend.fit_prompt(spec.prompt)
     spec = replace(spec, prompt=fitted)
     recompose = bool(plan.framing or plan.angle)
-    used_strength = strength or (RECOMPOSE_STRENGTH if recompose else DEFAULT_STRENGTH)
+    # Previz has no partial denoising: a global change is a clean redraw unless asked otherwise.
+    default = 1.0 if backend.name == "previz" else DEFAULT_STRENGTH
+    used_strength = strength or (RECOMPOSE_STRENGTH if recompose and default < 1 else default)
     started = time.monotonic()
     if box is not None:
         edited = backend.inpaint(
@@ -262,6 +264,7 @@ def revise_frame(
             seed=child_seed,
             backend=backend,
             actor=actor,
+            render_seconds=seconds,
             parent=parent,
             parameters=spec_parameters(
                 spec,

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from frameline.commands.support import JsonOption, handles_errors, print_json, print_table, wired
+from memory.views import character_json
 
 characters_app = typer.Typer(help="The project's characters.", no_args_is_help=True)
 facts_app = typer.Typer(help="Continuity facts.", no_args_is_help=True)
 
 ProjectOption = typer.Option("--project", help="Project slug.")
-
-
-def character_json(character: Any) -> dict[str, Any]:
-    """A character as the CLI and API show it."""
-    return {
-        "name": character.name,
-        "aliases": list(character.aliases),
-        "description": character.description,
-        "in_script": character.in_script,
-        "references": len(character.references),
-    }
 
 
 @characters_app.command("list")

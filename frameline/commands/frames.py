@@ -7,18 +7,16 @@ from typing import Annotated, Any
 import typer
 
 from frameline import errors
-from frameline.commands.support import JsonOption, handles_errors, print_json, print_table, wired
+from frameline.commands.support import (
+    JsonOption,
+    RoleOption,
+    cli_actor,
+    handles_errors,
+    print_json,
+    print_table,
+    wired,
+)
 from frameline.errors import FramelineError, InvalidInput
-
-RoleOption = typer.Option("--as", help="Act with this role: writer, director, producer, admin.")
-
-
-def cli_actor(role: str) -> Any:
-    """The CLI acts as person `local`, as admin unless --as says otherwise."""
-    from memory.store import check_role
-    from tools.context import Actor
-
-    return Actor("local", check_role(role))
 
 
 def run_job(frameline: Any, actor: Any, project: str, kind: str, request: dict[str, Any]) -> Any:

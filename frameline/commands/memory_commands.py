@@ -6,8 +6,14 @@ from typing import Annotated
 
 import typer
 
-from frameline.commands.support import JsonOption, handles_errors, print_json, print_table, wired
-from frameline.errors import InvalidInput
+from frameline.commands.support import (
+    JsonOption,
+    cli_actor,
+    handles_errors,
+    print_json,
+    print_table,
+    wired,
+)
 
 memory_app = typer.Typer(help="The production's vector memory.", no_args_is_help=True)
 db_app = typer.Typer(help="The records database.", no_args_is_help=True)
@@ -24,21 +30,11 @@ def search(
     as_json: Annotated[bool, JsonOption] = False,
 ) -> None:
     """Semantic search of the production's memory, best match first."""
-    from memory.indexing import reindex
-    from memory.store import get_project
-    from memory.vectors import KINDS
+    from tools.scripts import search_memory
 
-    if kind is not None and kind not in KINDS:
-        raise InvalidInput(f"unknown kind {kind!r}; kinds are {', '.join(KINDS)}")
-    if not 1 <= limit <= 100:
-        raise InvalidInput(f"--limit must be between 1 and 100, not {limit}")
-    if not query.strip():
-        raise InvalidInput("the search query is empty")
-    with wired() as frameline, frameline.transaction() as session:
-        record = get_project(session, project)
-        reindex(session, frameline.vectors, record)
-        hits = frameline.vectors.search(
-            record.slug, query, kinds=[kind] if kind else None, limit=limit
+    with wired() as frameline:
+        hits = search_memory(
+            frameline, cli_actor(), project, query, kinds=[kind] if kind else None, limit=limit
         )
     rows = [{"kind": h.kind, "id": h.id, "text": h.text, "score": round(h.score, 4)} for h in hits]
     if as_json:

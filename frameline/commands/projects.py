@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from frameline.commands.support import JsonOption, handles_errors, print_json, print_table, wired
-
-
-def project_json(session: Any, project: Any) -> dict[str, Any]:
-    """A project as the CLI and API show it."""
-    from memory.store import active_scenes, list_characters, list_shots
-
-    return {
-        "slug": project.slug,
-        "title": project.title,
-        "scenes": len(active_scenes(session, project)),
-        "characters": len(list_characters(session, project)),
-        "shots": len(list_shots(session, project)),
-        "spend_account": project.spend_account,
-        "created_at": project.created_at.isoformat(),
-    }
+from memory.views import project_json
 
 
 @handles_errors

@@ -3,31 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from frameline.commands.support import JsonOption, handles_errors, print_json, print_table, wired
+from frameline.commands.support import (
+    JsonOption,
+    RoleOption,
+    cli_actor,
+    handles_errors,
+    print_json,
+    print_table,
+    wired,
+)
+from memory.views import scene_json
 
 script_app = typer.Typer(help="Read screenplays without storing anything.", no_args_is_help=True)
 
 ProjectOption = typer.Option("--project", help="Project slug.")
-
-
-def scene_json(scene: Any) -> dict[str, Any]:
-    """A scene as `frameline scenes --json` prints it."""
-    return {
-        "number": scene.number,
-        "heading": scene.heading,
-        "int_ext": scene.int_ext,
-        "location": scene.location,
-        "time_of_day": scene.time_of_day,
-        "story_day": scene.story_day,
-        "characters": list(scene.characters),
-        "page_start": round(scene.page_start, 2),
-        "page_end": round(scene.page_end, 2),
-        "eighths": scene.eighths,
-    }
 
 
 @script_app.command("parse")
@@ -49,38 +42,23 @@ def parse(
         typer.echo(f"{element.type:<14} {element.text}")
 
 
-def ingest_file(frameline: Any, file: Path, project_slug: str) -> dict[str, Any]:
-    """Import a screenplay file into a project in one transaction, then refresh its memory."""
-    from memory.importer import import_screenplay
-    from memory.indexing import reindex
-    from memory.screenplay.reading import parse_screenplay_bytes
-    from memory.store import check_slug, get_or_create_project, get_project
-
-    check_slug(project_slug)
-    if not file.is_file():
-        from frameline.errors import NotFound
-
-        raise NotFound(f"{file}: no such file")
-    content = file.read_bytes()
-    screenplay = parse_screenplay_bytes(content, file.name)
-    vectors = frameline.vectors  # fail before writing if the memory is owned elsewhere
-    with frameline.transaction() as session:
-        project = get_or_create_project(session, project_slug)
-        report = import_screenplay(session, project, screenplay, file.name, content)
-    with frameline.transaction() as session:
-        reindex(session, vectors, get_project(session, project_slug))
-    return report.to_json()
-
-
 @handles_errors
 def ingest(
     file: Annotated[Path, typer.Argument(help="A .fountain or .fdx screenplay.")],
     project: Annotated[str, ProjectOption],
+    role: Annotated[str, RoleOption] = "admin",
     as_json: Annotated[bool, JsonOption] = False,
 ) -> None:
     """Import or re-import a screenplay into a project (created if missing)."""
+    from frameline.errors import NotFound
+    from tools.scripts import import_script
+
+    if not file.is_file():
+        raise NotFound(f"{file}: no such file")
     with wired() as frameline:
-        report = ingest_file(frameline, file, project)
+        report = import_script(
+            frameline, cli_actor(role), project, file.name, file.read_bytes()
+        ).to_json()
     if as_json:
         print_json(report)
         return

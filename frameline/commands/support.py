@@ -107,3 +107,14 @@ def wired() -> Iterator[Any]:
 
 
 JsonOption = typer.Option("--json", help="Print one JSON document on stdout.")
+
+
+RoleOption = typer.Option("--as", help="Act with this role: writer, director, producer, admin.")
+
+
+def cli_actor(role: str = "admin") -> Any:
+    """The CLI acts as person `local`, as admin unless --as says otherwise."""
+    from memory.store import check_role
+    from tools.context import Actor
+
+    return Actor("local", check_role(role))

@@ -1,0 +1,71 @@
+"""The FastAPI app: built around one wired Frameline, with /v1, /healthz and the web page."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+
+from api import problems
+from api.limits import BodyLimits
+from api.routes import jobs, projects, scripts, shots, versions
+
+KNOWN_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+
+def create_app(frameline: Any, *, web: bool = True) -> FastAPI:
+    """The app for this Frameline; its lifespan resumes waiting jobs and stops the worker."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from tools.jobs import recover_jobs
+
+        recover_jobs(frameline)
+        frameline.worker.resume_queued()
+        yield
+
+    app = FastAPI(
+        title="Frameline",
+        version="0.1.0",
+        summary="AI production assistant: screenplay memory, frames, continuity and budget.",
+        lifespan=lifespan,
+    )
+    app.state.frameline = frameline
+    problems.install(app)
+    for router in (projects.router, scripts.router, shots.router, versions.router, jobs.router):
+        app.include_router(router)
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict[str, str]:
+        """Liveness: the process answers."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["health"])
+    def readyz() -> JSONResponse:
+        """Readiness: the records database answers."""
+        from sqlalchemy import text
+
+        try:
+            with frameline.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception as error:
+            return JSONResponse({"status": "down", "database": str(error)}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    if web:
+        from api.web.pages import install_web
+
+        install_web(app, frameline)
+
+    @app.middleware("http")
+    async def unknown_methods(request: Request, call_next: Any) -> Response:
+        if request.method not in KNOWN_METHODS:
+            return problems.problem(405, "Method not allowed", f"{request.method} is not supported")
+        return await call_next(request)
+
+    max_bytes = int(frameline.settings.max_upload_mb) * 1024 * 1024
+    app.add_middleware(BodyLimits, max_bytes=max_bytes)
+    return app

@@ -1,0 +1,61 @@
+"""Importing a screenplay and searching the memory: the same calls for every front end."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from frameline.errors import InvalidInput
+from memory.importer import ImportReport, import_screenplay
+from memory.indexing import reindex
+from memory.screenplay.reading import parse_screenplay_bytes
+from memory.store import check_slug, get_or_create_project, get_project
+from memory.vectors import KINDS, MemoryHit
+from tools.context import Actor, Studio, require
+
+MAX_QUERY_CHARS = 2000
+
+
+def import_script(
+    studio: Studio, actor: Actor, project: str, filename: str, content: bytes
+) -> ImportReport:
+    """Parse first, then import in one transaction, then bring the memory up to date."""
+    require(actor, "import_script", "import screenplays")
+    check_slug(project)
+    screenplay = parse_screenplay_bytes(content, filename)
+    vectors = studio.vectors  # fail before writing when the memory is owned elsewhere
+    with studio.transaction() as session:
+        record = get_or_create_project(session, project)
+        report = import_screenplay(session, record, screenplay, filename, content)
+    refresh_memory(studio, project, vectors)
+    return report
+
+
+def refresh_memory(studio: Studio, project: str, vectors: Any | None = None) -> int:
+    """Embed what changed in the project's records since the memory last caught up."""
+    vectors = vectors if vectors is not None else studio.vectors
+    with studio.transaction() as session:
+        return reindex(session, vectors, get_project(session, project))
+
+
+def search_memory(
+    studio: Studio,
+    actor: Actor,
+    project: str,
+    query: str,
+    kinds: Sequence[str] | None = None,
+    limit: int = 10,
+) -> list[MemoryHit]:
+    """Semantic search of one project's memory, best match first."""
+    require(actor, "read", "search the production")
+    for kind in kinds or ():
+        if kind not in KINDS:
+            raise InvalidInput(f"unknown kind {kind!r}; kinds are {', '.join(KINDS)}")
+    if not 1 <= limit <= 100:
+        raise InvalidInput(f"limit must be between 1 and 100, not {limit}")
+    if not query.strip():
+        raise InvalidInput("the search query is empty")
+    if len(query) > MAX_QUERY_CHARS:
+        raise InvalidInput(f"the search query is longer than {MAX_QUERY_CHARS} characters")
+    refresh_memory(studio, project)
+    return studio.vectors.search(project, query, kinds=list(kinds) if kinds else None, limit=limit)
