@@ -113,6 +113,7 @@ class ImportReport(BaseModel):
     changed: int
     removed: int
     stale_versions: int
+    facts_to_review: int
     changed_scenes: list[str]
 
 

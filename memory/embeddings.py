@@ -6,6 +6,7 @@ loaded on first use, once per process; importing this module only registers the 
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from functools import cache
 from threading import Lock
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,10 @@ if TYPE_CHECKING:
 
 DIMENSIONS = 384
 BATCH_SIZE = 64
+CACHE_SIZE = 50_000
 _LOADING = Lock()
+_CACHE_LOCK = Lock()
+_CACHE: OrderedDict[str, np.ndarray] = OrderedDict()
 
 
 def _minilm() -> SentenceTransformer:
@@ -38,12 +42,27 @@ def _load_minilm() -> SentenceTransformer:
 
 
 def _encode(texts: list[str]) -> np.ndarray:
-    """One (len(texts), 384) float32 array of unit vectors; an empty list gives no rows."""
+    """One (len(texts), 384) float32 array of unit vectors; an empty list gives no rows.
+
+    Vectors of texts seen recently in this process come from a bounded cache: re-indexing an
+    unchanged chunk (a rebuild, the same scene in a copied project) costs no model time.
+    """
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    return _minilm().encode(
-        texts, batch_size=BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True
-    )
+    with _CACHE_LOCK:
+        known = {text: _CACHE[text] for text in texts if text in _CACHE}
+    missing = list(dict.fromkeys(text for text in texts if text not in known))
+    if missing:
+        fresh = _minilm().encode(
+            missing, batch_size=BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True
+        )
+        with _CACHE_LOCK:
+            for text, vector in zip(missing, fresh, strict=True):
+                known[text] = vector
+                _CACHE[text] = vector
+            while len(_CACHE) > CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return np.stack([known[text] for text in texts]).astype(np.float32)
 
 
 def embed_texts(texts: list[str]) -> list[list[float]]:

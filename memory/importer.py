@@ -16,7 +16,17 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from frameline.errors import InvalidInput
-from memory.records import Character, Location, Project, Scene, ScriptImport, Shot, Version, utcnow
+from memory.records import (
+    Character,
+    ContinuityFact,
+    Location,
+    Project,
+    Scene,
+    ScriptImport,
+    Shot,
+    Version,
+    utcnow,
+)
 from memory.screenplay.elements import Screenplay
 from memory.screenplay.scenes import SceneDraft, build_cast, build_scenes
 from memory.store import active_scenes, alias_map, list_characters, touch_memory
@@ -37,6 +47,7 @@ class ImportReport:
     changed: int = 0
     removed: int = 0
     stale_versions: int = 0
+    facts_to_review: int = 0
     changed_scenes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -50,6 +61,7 @@ class ImportReport:
             "changed": self.changed,
             "removed": self.removed,
             "stale_versions": self.stale_versions,
+            "facts_to_review": self.facts_to_review,
             "changed_scenes": self.changed_scenes,
         }
 
@@ -151,6 +163,37 @@ def _mark_stale(session: Session, scene_ids: list[int]) -> int:
     return int(result.rowcount or 0)
 
 
+def _flag_facts(
+    session: Session,
+    project: Project,
+    old_numbers: dict[int, str],
+    pairs: dict[int, Scene],
+    changed_ids: list[int],
+) -> int:
+    """Facts stay; those whose scenes changed or vanished are flagged for a person to review."""
+    kept = {scene.id for scene in pairs.values()}
+    touched = {scene_id for scene_id in old_numbers if scene_id not in kept} | set(changed_ids)
+    if not touched:
+        return 0
+    ids = list(old_numbers)
+    numbers = list(old_numbers.values())
+    flagged = 0
+    for fact in session.scalars(
+        select(ContinuityFact).where(ContinuityFact.project_id == project.id)
+    ):
+        if fact.from_scene is None:
+            continue
+        start, end = fact.from_scene.upper(), (fact.to_scene or fact.from_scene).upper()
+        if start not in numbers or end not in numbers:
+            in_scope = set(touched)
+        else:
+            in_scope = set(ids[numbers.index(start) : numbers.index(end) + 1])
+        if in_scope & touched and not fact.needs_review:
+            fact.needs_review = True
+            flagged += 1
+    return flagged
+
+
 def _sync_cast(session: Session, project: Project, screenplay: Screenplay) -> None:
     """Add new characters; keep descriptions and aliases people edited."""
     aliases = alias_map(session, project)
@@ -209,6 +252,7 @@ def import_screenplay(
         raise InvalidInput(f"{filename}: scene numbers used twice: {', '.join(duplicates)}")
 
     old = active_scenes(session, project)
+    old_numbers = {scene.id: scene.number.upper() for scene in old}
     pairs = match_scenes(old, drafts)
     matched_ids = {scene.id for scene in pairs.values()}
     report = ImportReport(project=project.slug, scenes=len(drafts), characters=[], locations=[])
@@ -235,6 +279,7 @@ def import_screenplay(
             moved += 1
             _apply(scene, draft)
     report.stale_versions = _mark_stale(session, changed_ids)
+    report.facts_to_review = _flag_facts(session, project, old_numbers, pairs, changed_ids)
     report.locations = _sync_locations(session, project, drafts)
     _sync_cast(session, project, screenplay)
     digest = hashlib.sha256(content).hexdigest()

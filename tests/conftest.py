@@ -36,3 +36,23 @@ def cli(home: Path) -> Cli:
 def demo_script() -> Path:
     """The demo production's screenplay."""
     return DEMO / "demo.fountain"
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real diffusers SD 1.x folder with tiny random weights, built once per session."""
+    from tests.fakes.tiny_pipeline import tiny_sd_model_dir
+
+    return tiny_sd_model_dir(tmp_path_factory)
+
+
+@pytest.fixture
+def studio(home: Path):
+    """Frameline wired on the test's home with the demo screenplay, cast and facts loaded."""
+    from frameline.demo import load_demo
+    from frameline.settings import Settings
+    from frameline.wiring import open_frameline
+
+    with open_frameline(Settings()) as frameline:
+        load_demo(frameline)
+        yield frameline

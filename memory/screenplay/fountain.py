@@ -9,12 +9,11 @@ import re
 
 from memory.screenplay.elements import Element, Screenplay
 
-_BONEYARD = r"/\*(?s:.*?)\*/"
-# A note may span lines but not an empty line (the two-space line joins a note's paragraphs).
-_NOTE = r"\[\[(?:[^\]\n]|\](?!\])|\n(?!\n))*\]\]"
-_HIDDEN_TEMPLATE = r"(?:(?P<start>^)[ \t]*|[ \t]*)(?:{body}[ \t]*)+(?P<end>\n|\Z)?"
-_BONEYARD_RE = re.compile(_HIDDEN_TEMPLATE.format(body=_BONEYARD), re.M)
-_NOTE_RE = re.compile(_HIDDEN_TEMPLATE.format(body=_NOTE), re.M)
+# Hidden markup. A note may span lines but not an empty line (the two-space line joins a note's
+# paragraphs) and holds no `[[`, so a failed match stops at the next opener: parsing stays linear.
+_BONEYARD_RE = re.compile(r"/\*(?s:.*?)\*/")
+_NOTE_RE = re.compile(r"\[\[(?:[^\[\]\n]|\[(?!\[)|\](?!\])|\n(?!\n))*\]\]")
+_SPACES_RE = re.compile(r"[ \t]*")
 
 _HEADING_RE = re.compile(r"(?:INT/EXT|INT|EXT|EST|I/E)[. ]", re.I)
 _SCENE_NUMBER_RE = re.compile(r"[ \t]*#([\w.\-]+)#$")
@@ -38,22 +37,37 @@ def _visible_text(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "/*" in text:
-        text = _BONEYARD_RE.sub(_hide, text)
+        text = _without(_BONEYARD_RE, "*/", text)
     if "[[" in text:
-        text = _NOTE_RE.sub(_hide, text)
+        text = _without(_NOTE_RE, "]]", text)
     return text
 
 
-def _hide(match: re.Match[str]) -> str:
+def _without(markup: re.Pattern[str], closer: str, text: str) -> str:
     """Remove hidden markup so the text reads as if it had never been there.
 
     A line that held nothing else disappears with its line end, so a note between a cue and its
     dialogue does not split them; inside a line the markup and its spaces collapse to one space.
+    Openers after the last closer are plain text; not searching past it keeps this linear.
     """
-    end = match.group("end")
-    if match.group("start") is not None:
-        return ""
-    return " " if end is None else end
+    kept: list[str] = []
+    last = "\n"  # the last character kept so far
+    position = 0
+    for match in markup.finditer(text, 0, text.rfind(closer) + len(closer)):
+        before = text[position : match.start()].rstrip(" \t")
+        if before:
+            kept.append(before)
+            last = before[-1]
+        position = _SPACES_RE.match(text, match.end()).end()
+        following = text[position : position + 1]
+        if last == "\n":
+            if following == "\n":
+                position += 1
+        elif following not in ("\n", "") and last != " ":
+            kept.append(" ")
+            last = " "
+    kept.append(text[position:])
+    return "".join(kept)
 
 
 def _title_page(lines: list[str]) -> tuple[dict[str, str], int]:
@@ -134,7 +148,7 @@ def _body(lines: list[str], start: int) -> list[Element]:
             next_blank = index + 1 == count or not lines[index + 1].strip()
             new_kind, content = _classify(line, text, first, at_start, next_blank, kind)
 
-        if new_kind == kind and kind in _GATHERED:
+        if new_kind == kind:  # only gathered kinds are ever pending
             buffer.append(content)
             continue
         if kind is not None:
@@ -175,7 +189,7 @@ def _classify(
     if first == ">":
         if text[-1] == "<" and len(text) > 1:
             return "centered", text[1:-1].strip()
-        if at_start:
+        if at_start and len(text) > 1:
             return "transition", text[1:].strip()
     if not at_start:
         return "action", line
