@@ -124,7 +124,7 @@ def query_texts(count: int) -> list[str]:
         "a storm at the coast",
         "a night shift at the hospital",
     ]
-    # Nothing caches query embeddings, so repeating a question costs the same as a new one.
+    # Both sides embed through the same process cache, so repeats cost both the same.
     return [asks[n % len(asks)] for n in range(count)]
 
 

@@ -153,6 +153,7 @@ class VectorMemory:
         """Use a Chroma client made elsewhere (the composition root or a test)."""
         self.client = client
         self._embedding_function = MiniLMEmbeddingFunction()
+        self._collections: dict[str, Collection] = {}
 
     @classmethod
     def open(cls, path: Path | None = None, url: str | None = None) -> VectorMemory:
@@ -166,17 +167,25 @@ class VectorMemory:
 
     def collection(self, project: str, kind: str) -> Collection:
         """The collection of one kind, created if missing; for writers such as the benchmark."""
-        return self.client.get_or_create_collection(
-            collection_name(project, kind),
-            configuration={"hnsw": {"space": "cosine"}},
-            embedding_function=self._embedding_function,
-        )
+        name = collection_name(project, kind)
+        if name not in self._collections:
+            self._collections[name] = self.client.get_or_create_collection(
+                name,
+                configuration={"hnsw": {"space": "cosine"}},
+                embedding_function=self._embedding_function,
+            )
+        return self._collections[name]
 
     def sync(self, project: str, kind: str, items: Sequence[MemoryItem]) -> SyncReport:
         """Make one kind hold exactly `items`, embedding only new or changed texts."""
         chunks = _chunks_by_item(kind, items)
         collection = self.collection(project, kind)
-        stored = _stored_items(collection)
+        try:
+            stored = _stored_items(collection)
+        except NotFoundError:  # dropped by another process since we looked it up
+            self._collections.pop(collection_name(project, kind), None)
+            collection = self.collection(project, kind)
+            stored = _stored_items(collection)
         embedded = _write(collection, chunks, stored, self._write_batch())
         removed = [item_id for item_id in stored if item_id not in chunks]
         _delete_chunks(collection, (c for item_id in removed for c in stored[item_id].chunk_ids))
@@ -217,13 +226,19 @@ class VectorMemory:
         if not collections:
             return []
         vector = embed_texts([query])[0]
-        hits = [h for kind, c in collections for h in _best_items(c, kind, vector, limit)]
+        hits = []
+        for kind, collection in collections:
+            try:
+                hits.extend(_best_items(collection, kind, vector, limit))
+            except NotFoundError:  # dropped by another process since we looked it up
+                self._collections.pop(collection_name(project, kind), None)
         hits.sort(key=lambda hit: (-hit.score, hit.kind, hit.id))
         return hits[:limit]
 
     def drop_project(self, project: str) -> None:
         """Forget everything remembered for a project; a project with nothing stored is fine."""
         for kind in KINDS:
+            self._collections.pop(collection_name(project, kind), None)
             try:
                 self.client.delete_collection(collection_name(project, kind))
             except NotFoundError:
@@ -241,13 +256,21 @@ class VectorMemory:
         return min(WRITE_BATCH, self.client.get_max_batch_size())
 
     def _existing(self, project: str, kind: str) -> Collection | None:
-        """The collection of one kind if it exists, so reads never create empty collections."""
+        """The collection of one kind if it exists, so reads never create empty collections.
+
+        Handles are kept: looking a collection up costs about as much as querying it.
+        """
+        name = collection_name(project, kind)
+        if name in self._collections:
+            return self._collections[name]
         try:
-            return self.client.get_collection(
-                collection_name(project, kind), embedding_function=self._embedding_function
+            collection = self.client.get_collection(
+                name, embedding_function=self._embedding_function
             )
         except NotFoundError:
             return None
+        self._collections[name] = collection
+        return collection
 
 
 def _http_client(url: str) -> ClientAPI:

@@ -16,7 +16,7 @@ _NOTE_RE = re.compile(r"\[\[(?:[^\[\]\n]|\[(?!\[)|\](?!\])|\n(?!\n))*\]\]")
 _SPACES_RE = re.compile(r"[ \t]*")
 
 _HEADING_RE = re.compile(r"(?:INT/EXT|INT|EXT|EST|I/E)[. ]", re.I)
-_SCENE_NUMBER_RE = re.compile(r"[ \t]*#([\w.\-]+)#$")
+_SCENE_NUMBER_RE = re.compile(r"#([\w.\-]+)#$")
 _TITLE_KEY_RE = re.compile(r"([^\W\d_][\w '-]*):[ \t]*(.*)")
 
 # Element types that gather consecutive lines of their own kind into one element.

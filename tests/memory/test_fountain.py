@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -201,6 +202,12 @@ def test_notes_are_removed_even_across_lines():
     ]
 
 
+def test_several_notes_on_a_line_leave_one_space_or_no_line():
+    assert pairs("Rain [[a]] [[b]] falls.\n[[c]] [[d]]  \nMara waits.\n") == [
+        ("action", "Rain falls.\nMara waits.")
+    ]
+
+
 def test_an_unclosed_note_is_text():
     assert pairs("Rain [[falls.\n\nMara.\n") == [("action", "Rain [[falls."), ("action", "Mara.")]
 
@@ -257,3 +264,28 @@ def test_sample_script_in_order():
         "lyrics",
         "centered",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[[" * 20_000 + "\n",
+        "[[a\n" * 20_000 + "]]",
+        "*/" + "/*" * 20_000,
+        "INT. " + " " * 50_000 + "#1#",
+    ],
+)
+def test_unclosed_or_odd_markup_parses_in_linear_time(text: str):
+    started = time.perf_counter()
+    parse_fountain(text)
+    assert time.perf_counter() - started < 1.0
+
+
+def test_a_feature_length_script_parses_quickly():
+    scene = (DATA / "ferry.fountain").read_text(encoding="utf-8").split("# ACT ONE", 1)[1]
+    feature = "".join(scene.replace("#1#", f"#{n}#").replace("#2#", f"#{n}A#") for n in range(100))
+    started = time.perf_counter()
+    screenplay = parse_fountain(feature)
+    elapsed = time.perf_counter() - started
+    assert sum(element.type == "scene_heading" for element in screenplay.elements) == 200
+    assert elapsed < 0.25  # about 5 ms on 2 busy cores; only a pathological slowdown fails
