@@ -1,0 +1,1 @@
+"""The storyboard web page: server-rendered pages, a little plain JavaScript, no build step."""
