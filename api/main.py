@@ -11,9 +11,22 @@ from fastapi.responses import JSONResponse, Response
 
 from api import problems
 from api.limits import BodyLimits
-from api.routes import jobs, projects, scripts, shots, versions
+from api.routes import continuity, jobs, projects, scripts, shots, versions
 
 KNOWN_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+
+def _allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """The methods some route answers at this path, as a 405's Allow header lists them."""
+    from starlette.routing import Match
+
+    scope = {"type": "http", "path": path, "method": "GET"}
+    methods: set[str] = set()
+    for route in app.router.routes:
+        match, _ = route.matches(scope)
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods) or ["GET"]
 
 
 def create_app(frameline: Any, *, web: bool = True) -> FastAPI:
@@ -35,7 +48,14 @@ def create_app(frameline: Any, *, web: bool = True) -> FastAPI:
     )
     app.state.frameline = frameline
     problems.install(app)
-    for router in (projects.router, scripts.router, shots.router, versions.router, jobs.router):
+    for router in (
+        projects.router,
+        scripts.router,
+        shots.router,
+        versions.router,
+        jobs.router,
+        continuity.router,
+    ):
         app.include_router(router)
 
     @app.get("/healthz", tags=["health"])
@@ -63,7 +83,12 @@ def create_app(frameline: Any, *, web: bool = True) -> FastAPI:
     @app.middleware("http")
     async def unknown_methods(request: Request, call_next: Any) -> Response:
         if request.method not in KNOWN_METHODS:
-            return problems.problem(405, "Method not allowed", f"{request.method} is not supported")
+            allowed = _allowed_methods(app, request.url.path)
+            response = problems.problem(
+                405, "Method not allowed", f"{request.method} is not supported here"
+            )
+            response.headers["Allow"] = ", ".join(allowed)
+            return response
         return await call_next(request)
 
     max_bytes = int(frameline.settings.max_upload_mb) * 1024 * 1024

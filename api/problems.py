@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from frameline.errors import FramelineError
@@ -21,6 +22,30 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+class Problem(BaseModel):
+    """An error as RFC 9457 describes it."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+
+
+def _described(status: int, what: str) -> dict[str, Any]:
+    return {"model": Problem, "description": what, "content": {PROBLEM: {}}}
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _described(401, "No API key, or a wrong or revoked one."),
+    403: _described(403, "The key's role may not do this."),
+    404: _described(404, "No such project, scene, shot, version or job for this key."),
+    409: _described(409, "The action clashes with the current state (a locked version)."),
+    413: _described(413, "The body is over FRAMELINE_MAX_UPLOAD_MB."),
+    415: _described(415, "The body is not of the type this endpoint takes."),
+    422: _described(422, "The request or its content is not valid."),
+}
 
 
 def install(app: FastAPI) -> None:

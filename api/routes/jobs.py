@@ -8,13 +8,14 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from api.deps import FramelineDep, HolderDep, can_see
+from api.problems import ERROR_RESPONSES
 from api.schemas import Job
 from api.sse import sse_response
 from frameline.errors import NotFound
 from tools.context import Actor
 from tools.jobs import cancel_job, get_job, stream_events
 
-router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
+router = APIRouter(prefix="/v1/jobs", tags=["jobs"], responses=ERROR_RESPONSES)
 
 
 def _visible(frameline: Any, holder: Any, job_id: str) -> Any:

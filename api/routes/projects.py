@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.deps import CallerDep, FramelineDep, HolderDep, can_see, page
+from api.problems import ERROR_RESPONSES
 from api.schemas import Character, Fact, FactIn, Page, Project, Scene, SearchHit
 from memory.facts import add_fact, fact_json, parse_fact
 from memory.store import active_scenes, get_project, get_scene, list_characters, list_facts
@@ -14,7 +15,7 @@ from memory.views import character_json, project_json, scene_json
 from tools.context import require
 from tools.scripts import refresh_memory, search_memory
 
-router = APIRouter(prefix="/v1/projects", tags=["projects"])
+router = APIRouter(prefix="/v1/projects", tags=["projects"], responses=ERROR_RESPONSES)
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Items per page.")]
 Cursor = Annotated[str | None, Query(max_length=20, description="From a previous page's `next`.")]

@@ -7,13 +7,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.deps import CallerDep, FramelineDep, page
+from api.problems import ERROR_RESPONSES
 from api.schemas import JobAccepted, Page, RenderIn, Shot, Version
 from memory.records import Scene
 from memory.store import get_project, list_shots, versions_of_shot
 from tools.frames import list_versions, version_view
 from tools.jobs import submit_job
 
-router = APIRouter(prefix="/v1/projects", tags=["shots"])
+router = APIRouter(prefix="/v1/projects", tags=["shots"], responses=ERROR_RESPONSES)
 
 
 def shot_json(session: Any, frameline: Any, shot: Any) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.deps import Caller, FramelineDep, HolderDep, can_see
+from api.problems import ERROR_RESPONSES
 from api.schemas import JobAccepted, ReviseIn, StatusIn, Version
 from frameline.errors import NotFound
 from memory.store import get_version, project_of_version
@@ -16,7 +17,7 @@ from tools.frames import version_view
 from tools.jobs import submit_job
 from tools.versions import lineage, set_status
 
-router = APIRouter(prefix="/v1/versions", tags=["versions"])
+router = APIRouter(prefix="/v1/versions", tags=["versions"], responses=ERROR_RESPONSES)
 
 
 def _caller(frameline: Any, holder: Any, version_id: str) -> Caller:

@@ -21,7 +21,7 @@ from tests.api.conftest import Keys
 
 pytestmark = pytest.mark.slow
 
-EXAMPLES_PER_OPERATION = 15
+EXAMPLES_PER_OPERATION = 25
 # A fixed seed makes a failure reproducible and the suite's time steady; change it to explore.
 SEED = 20250101
 # How often a path parameter takes a real value rather than a generated one.
@@ -55,7 +55,7 @@ def real_values(client: TestClient) -> dict[str, list[str]]:
 
 @pytest.fixture(scope="module")
 def api_schema(app: FastAPI, client: TestClient, keys: Keys) -> Any:
-    """The app's own schema, with a bounded, deterministic run configured as schemathesis.toml would."""
+    """The app's own schema, with a bounded, deterministic run set up as schemathesis.toml would."""
     dictionaries = real_values(client)
     config = schemathesis.Config.from_dict(
         {
