@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 
 from api import problems
 from api.limits import BodyLimits
-from api.routes import continuity, jobs, projects, scripts, shots, versions
+from api.routes import budget, continuity, jobs, projects, scripts, shots, versions
 
 KNOWN_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
@@ -49,6 +49,7 @@ def create_app(frameline: Any, *, web: bool = True) -> FastAPI:
     app.state.frameline = frameline
     problems.install(app)
     for router in (
+        budget.router,
         projects.router,
         scripts.router,
         shots.router,

@@ -7,7 +7,16 @@ import sys
 import click
 import typer
 
-from frameline.commands import cast, frames, memory_commands, projects, screenplay, server
+from frameline.commands import (
+    budget_commands,
+    cast,
+    continuity_commands,
+    frames,
+    memory_commands,
+    projects,
+    screenplay,
+    server,
+)
 from frameline.commands.support import INTERNAL_ERROR_EXIT, debug_enabled, fail
 
 app = typer.Typer(
@@ -19,7 +28,16 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-for module in (screenplay, memory_commands, cast, projects, frames, server):
+for module in (
+    screenplay,
+    memory_commands,
+    cast,
+    projects,
+    frames,
+    server,
+    continuity_commands,
+    budget_commands,
+):
     module.register(app)
 
 

@@ -292,7 +292,19 @@ def render_frame(
             )
             for image, image_seed in zip(images, seeds, strict=True)
         ]
-        return [version_view(session, studio, v) for v in versions]
+        made = [v.id for v in versions]
+    return [checked_view(studio, version_id) for version_id in made]
+
+
+def checked_view(studio: Studio, version_id: int) -> VersionView:
+    """Check a new version's continuity (every version is checked on creation), then show it."""
+    from tools.continuity.check import check_version
+
+    check_version(studio, f"v{version_id}")
+    with studio.transaction() as session:
+        version = session.get(Version, version_id)
+        assert version is not None
+        return version_view(session, studio, version)
 
 
 def _fields(spec: FrameSpec) -> dict[str, Any]:

@@ -39,6 +39,15 @@ def facts_for_scene(session: Session, project: Project, scene: Scene) -> list[Co
     return applying
 
 
+def light_of(session: Session, project: Project, scene: Scene) -> str | None:
+    """The scene's time of day, following CONTINUOUS, SAME and LATER back to the light they keep."""
+    from tools.continuity.daylight import scene_time_of_day
+
+    scenes = active_scenes(session, project)
+    index = next((n for n, s in enumerate(scenes) if s.id == scene.id), len(scenes) - 1)
+    return scene_time_of_day([s.time_of_day for s in scenes], index)
+
+
 def first_action(scene: Scene) -> str:
     """The scene's first action paragraph: the caption a storyboard artist would write."""
     paragraphs = [p.strip() for p in scene.text.split("\n\n")[1:] if p.strip()]
@@ -119,7 +128,7 @@ def frame_spec(
         heading=scene.heading,
         int_ext=scene.int_ext,
         location=scene.location,
-        time_of_day=time_of_day or scene.time_of_day,
+        time_of_day=time_of_day or light_of(session, project, scene),
         characters=tuple(cast),
         framing=framing,
         angle=angle,

@@ -20,7 +20,14 @@ from frameline.errors import Conflict, InvalidInput
 from memory.records import Project, Scene, Shot, Version
 from memory.store import get_version
 from tools.context import Actor, Studio, require
-from tools.frames import StepReport, VersionView, check_seed, spec_parameters, store_frame
+from tools.frames import (
+    StepReport,
+    VersionView,
+    check_seed,
+    checked_view,
+    spec_parameters,
+    store_frame,
+)
 from tools.frames import version_view as _version_view
 from tools.prompting import frame_spec
 
@@ -279,7 +286,8 @@ def revise_frame(
             ),
             job_id=job_id,
         )
-        return _version_view(session, studio, child)
+        child_id = child.id
+    return checked_view(studio, child_id)
 
 
 def version_view(studio: Studio, version_id: str) -> VersionView:

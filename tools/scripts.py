@@ -27,8 +27,33 @@ def import_script(
     with studio.transaction() as session:
         record = get_or_create_project(session, project)
         report = import_screenplay(session, record, screenplay, filename, content)
+        _note_script_facts(session, record, screenplay, actor)
     refresh_memory(studio, project, vectors)
     return report
+
+
+def _note_script_facts(session: Any, project: Any, screenplay: Any, actor: Actor) -> None:
+    """Facts the action lines state outright become continuity facts (source: script), once."""
+    from memory.facts import FactStatement, add_fact
+    from memory.records import ContinuityFact
+    from memory.screenplay.scenes import build_scenes
+    from memory.store import alias_map, list_characters
+    from tools.continuity.script_facts import extract_script_facts
+
+    drafts = build_scenes(screenplay.elements, alias_map(session, project))
+    known = {
+        (f.subject.upper(), f.statement.lower(), f.from_scene)
+        for f in session.query(ContinuityFact).filter_by(project_id=project.id, source="script")
+    }
+    for fact in extract_script_facts(drafts, list_characters(session, project)):
+        key = (fact.subject.upper(), fact.statement.lower(), fact.scene_number)
+        if key in known:
+            continue
+        known.add(key)
+        statement = FactStatement(
+            fact.subject, fact.statement, fact.scene_number, fact.scene_number
+        )
+        add_fact(session, project, statement, source="script", person=actor.person)
 
 
 def refresh_memory(studio: Studio, project: str, vectors: Any | None = None) -> int:

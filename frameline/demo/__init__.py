@@ -13,6 +13,7 @@ from typing import Any
 from memory.cast import edit_character
 from memory.facts import FactStatement, add_fact
 from memory.store import get_project, list_characters
+from tools.budget import import_budget
 from tools.context import Actor, Studio
 from tools.scripts import import_script, refresh_memory
 
@@ -25,6 +26,7 @@ def load_demo(studio: Studio, actor: Actor | None = None) -> dict[str, Any]:
     actor = actor or Actor("local", "admin")
     script = FOLDER / "demo.fountain"
     report = import_script(studio, actor, SLUG, script.name, script.read_bytes())
+    import_budget(studio, actor, SLUG, (FOLDER / "budget.csv").read_bytes(), "budget.csv")
     cast = json.loads((FOLDER / "characters.json").read_text())
     facts = json.loads((FOLDER / "facts.json").read_text())
     with studio.transaction() as session:

@@ -106,9 +106,13 @@ def test_search_every_kind_and_facts(ingested: Cli) -> None:
     ).json()
     assert (fact["subject"], fact["from_scene"], fact["to_scene"]) == ("Mara", "3", "10")
     hits = ingested("search", "wound dressing", "--project", "demo", "--kind", "fact", "--json")
-    assert [h["id"] for h in hits.json()] == [fact["fact_id"]]
+    assert all(h["kind"] == "fact" for h in hits.json())
+    assert "bandage" in hits.json()[0]["text"]
+    assert fact["fact_id"] in [h["id"] for h in hits.json()]
     listed = ingested("facts", "list", "--project", "demo", "--json").json()
-    assert [f["fact_id"] for f in listed] == [fact["fact_id"]]
+    assert [f["fact_id"] for f in listed if f["source"] == "person"] == [fact["fact_id"]]
+    from_script = [f for f in listed if f["source"] == "script"]
+    assert any(f["subject"] == "MARA" and "bandage" in f["statement"] for f in from_script)
     characters = ingested(
         "search", "elderly islander", "--project", "demo", "--kind", "character", "--json"
     ).json()
@@ -120,7 +124,8 @@ def test_fact_naming_a_missing_scene_is_refused(ingested: Cli) -> None:
     assert outcome.exit_code != 0
     assert outcome.stdout == ""
     assert "40" in outcome.stderr and len(outcome.stderr.strip().splitlines()) == 1
-    assert ingested("facts", "list", "--project", "demo", "--json").json() == []
+    listed = ingested("facts", "list", "--project", "demo", "--json").json()
+    assert [f for f in listed if f["source"] == "person"] == []
 
 
 def test_reimport_of_a_revised_script_reports_the_diff(

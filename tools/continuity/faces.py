@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from frameline.errors import BackendUnavailable, InvalidInput, NotFound
 
@@ -156,8 +156,10 @@ def _decode(source: Path | IO[bytes], name: str) -> np.ndarray:
     except Image.DecompressionBombError as exc:
         raise InvalidInput(f"{name}: too many pixels for one image ({exc})") from exc
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
-        # Pillow's plugins report broken files with any of these.
-        raise InvalidInput(f"{name}: not an image that can be read ({exc})") from exc
+        # Pillow's plugins report broken files with any of these; "cannot identify" names the
+        # stream, which tells a person nothing about an upload.
+        detail = "no format Pillow knows" if isinstance(exc, UnidentifiedImageError) else exc
+        raise InvalidInput(f"{name}: not an image that can be read ({detail})") from exc
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:
