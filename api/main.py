@@ -11,7 +11,16 @@ from fastapi.responses import JSONResponse, Response
 
 from api import problems
 from api.limits import BodyLimits
-from api.routes import budget, continuity, jobs, projects, scripts, shots, versions
+from api.routes import (
+    budget,
+    continuity,
+    conversations,
+    jobs,
+    projects,
+    scripts,
+    shots,
+    versions,
+)
 
 KNOWN_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
@@ -56,6 +65,7 @@ def create_app(frameline: Any, *, web: bool = True) -> FastAPI:
         versions.router,
         jobs.router,
         continuity.router,
+        conversations.router,
     ):
         app.include_router(router)
 

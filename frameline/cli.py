@@ -8,6 +8,7 @@ import click
 import typer
 
 from frameline.commands import (
+    agent_commands,
     budget_commands,
     cast,
     continuity_commands,
@@ -37,6 +38,7 @@ for module in (
     server,
     continuity_commands,
     budget_commands,
+    agent_commands,
 ):
     module.register(app)
 

@@ -1,4 +1,8 @@
-"""Conversations with the agent (streamed as SSE) and the approvals they wait for."""
+"""Conversations with the agent (streamed as SSE) and the approvals they wait for.
+
+The agent (LangGraph, LangChain) is imported by the handlers, on the first conversation, so
+building the app stays quick.
+"""
 
 from __future__ import annotations
 

@@ -25,7 +25,6 @@ from memory.records import Approval, Version
 from tests.cli_runner import Cli
 from tools.context import Actor
 
-pytest_plugins = ["tests.agent"]
 PROJECT = "demo"
 WRITER, DIRECTOR = Actor("wren", "writer"), Actor("dana", "director")
 PRODUCER, ADMIN = Actor("pat", "producer"), Actor("local", "admin")

@@ -17,7 +17,7 @@ from frameline.settings import Settings
 from frameline.wiring import open_frameline
 from memory.records import LedgerEntry, Version
 from tests.cli_runner import Cli
-from tests.fakes.bedrock_server import FakeBedrock
+from tests.fakes.bedrock_server import BedrockFault, FakeBedrock
 from tests.fakes.converse import (
     ConverseScript,
     result_text,
@@ -28,7 +28,6 @@ from tests.fakes.converse import (
 )
 from tools.context import Actor
 
-pytest_plugins = ["tests.agent"]
 MODEL = "anthropic.claude-3-5-sonnet-20240620-v1:0"
 WRITER = Actor("wren", "writer")
 
@@ -189,3 +188,23 @@ def test_ask_gives_up_within_a_minute_with_one_line(bedrock: FakeBedrock, cli: C
     assert outcome.exit_code != 0 and outcome.stdout == ""
     [line] = outcome.stderr.splitlines()
     assert line.startswith("error: Bedrock is throttling") and MODEL in line
+
+
+def test_a_conversation_goes_on_after_a_failed_turn(bedrock: FakeBedrock, studio: Any) -> None:
+    def throttled(body: dict[str, Any]) -> dict[str, Any]:
+        raise BedrockFault(429, "ThrottlingException", "Too many requests, please wait.")
+
+    script = ConverseScript(
+        tool_use("get_scene", {"scene": "3"}, (500, 20)),
+        throttled,
+        throttled,
+        throttled,
+        text("Scene 3 is at the salt marsh wells.", (900, 15)),
+    )
+    bedrock.add_handler("converse", script)
+    with pytest.raises(BackendUnavailable, match="throttling"):
+        run_turn(studio, WRITER, "demo", "t-1", "what happens in scene 3?")
+    again = run_turn(studio, WRITER, "demo", "t-1", "and now?")
+    assert again.reply == "Scene 3 is at the salt marsh wells." and again.tool_calls == []
+    roles = [m["role"] for m in script.requests[-1][1]["messages"]]
+    assert roles == ["user", "assistant", "user"]  # the tool result and the new words, merged

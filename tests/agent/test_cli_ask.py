@@ -14,7 +14,6 @@ from frameline.wiring import open_frameline
 from memory.records import Approval, LedgerEntry
 from tests.cli_runner import Cli
 
-pytest_plugins = ["tests.agent"]
 KEYS = {"reply", "thread_id", "model", "tool_calls", "pending"}
 
 

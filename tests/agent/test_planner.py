@@ -16,7 +16,6 @@ from agent.tools import TOOLS
 from memory.records import ContinuityFact, LedgerEntry, Version
 from tools.context import Actor
 
-pytest_plugins = ["tests.agent"]
 PROJECT = "demo"
 
 CAST = ("MARA", "TOMAS", "ELLIS", "ADA")

@@ -249,8 +249,8 @@ class FakeSlack:
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
 
     def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
-        channel, ts = params.get("channel"), params.get("ts")
-        message = self.messages.get((channel, ts))  # type: ignore[arg-type]
+        channel, ts = str(params.get("channel")), str(params.get("ts"))
+        message = self.messages.get((channel, ts))
         if message is None:
             return {"ok": False, "error": "message_not_found"}
         message["text"] = params.get("text", message["text"])
@@ -289,7 +289,7 @@ class FakeSlack:
         return {"ok": True, "user": user}
 
     def _reactions_add(self, params: dict[str, Any]) -> dict[str, Any]:
-        message = self.messages.get((params.get("channel"), params.get("timestamp")))  # type: ignore[arg-type]
+        message = self.messages.get((str(params.get("channel")), str(params.get("timestamp"))))
         if message is not None and params.get("name") in message.get("reactions", []):
             return {"ok": False, "error": "already_reacted"}
         if message is not None:
@@ -324,9 +324,9 @@ def _request_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(payload)
 
-        do_GET = do_POST = _serve  # noqa: N815 (the http.server naming)
+        do_GET = do_POST = _serve
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             """Quiet: tests read the recorded calls instead."""
 
     return Handler

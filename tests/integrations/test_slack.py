@@ -505,3 +505,42 @@ def test_without_slack_settings_nothing_is_served(home: Path) -> None:
         assert install_slack(app, frameline) is None
         with TestClient(app) as http:
             assert http.post("/slack/events", content="{}").status_code in (404, 405)
+
+
+def test_the_manifest_asks_for_what_the_bot_listens_to_at_one_url() -> None:
+    import yaml
+
+    manifest = yaml.safe_load(
+        (Path(__file__).parents[2] / "integrations/slack/manifest.yml").read_text()
+    )
+    settings, features = manifest["settings"], manifest["features"]
+    assert set(settings["event_subscriptions"]["bot_events"]) == {"app_mention", "message.im"}
+    [command] = features["slash_commands"]
+    assert command["command"] == "/frameline" and command["should_escape"] is True
+    urls = {
+        settings["event_subscriptions"]["request_url"],
+        settings["interactivity"]["request_url"],
+        command["url"],
+    }
+    assert len(urls) == 1 and urls.pop().endswith("/slack/events")
+    assert {"chat:write", "files:write", "commands", "users:read"} <= set(
+        manifest["oauth_config"]["scopes"]["bot"]
+    )
+
+
+def test_a_refused_or_unreachable_slack_stops_the_bot_with_a_clear_error(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from frameline.errors import BackendUnavailable
+
+    monkeypatch.setenv("FRAMELINE_SLACK_SIGNING_SECRET", SECRET)
+    monkeypatch.setenv("FRAMELINE_SLACK_BOT_TOKEN", "xoxb-revoked")
+    with FakeSlack() as slack:
+        monkeypatch.setenv("FRAMELINE_SLACK_API_URL", slack.url)
+        refused = pytest.raises(BackendUnavailable, match="did not accept FRAMELINE_SLACK_BOT")
+        with open_frameline(Settings()) as frameline, refused:
+            install_slack(create_app(frameline, web=False), frameline)
+    # The fake has stopped: nothing answers at its address any more.
+    unreachable = pytest.raises(BackendUnavailable, match="cannot reach Slack")
+    with open_frameline(Settings()) as frameline, unreachable:
+        install_slack(create_app(frameline, web=False), frameline)

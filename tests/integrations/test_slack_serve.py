@@ -67,7 +67,8 @@ def served(home: Path) -> Iterator[tuple[str, FakeSlack]]:
                 time.sleep(0.3)
         else:
             process.kill()
-            pytest.fail(f"frameline serve did not start: {process.stdout.read()}")  # type: ignore[union-attr]
+            output = process.stdout.read() if process.stdout else ""
+            pytest.fail(f"frameline serve did not start: {output}")
         try:
             yield url, slack
         finally:

@@ -144,7 +144,9 @@ def test_a_worker_killed_mid_render_leaves_the_job_to_another(
     row = job_row(scale_studio, job.job_id)
     assert row.attempts == 2 and row.worker != first
     with scale_studio.transaction() as session:
-        made = session.scalars(select(Version.id).where(Version.job_id == job.job_id)).all()
+        made = session.scalars(
+            select(Version.id).where(Version.job_id == job.job_id).order_by(Version.id)
+        ).all()
         costs = session.scalars(select(LedgerEntry.id).where(LedgerEntry.kind == "render")).all()
     assert len(made) == 4 and len(costs) == 4
     assert [v["version_id"] for v in done.result["versions"]] == [f"v{n}" for n in made]
