@@ -207,10 +207,25 @@ def _budget(result: dict[str, Any]) -> str:
     ) or _generic(result)
 
 
+def _scope(fact: dict[str, Any]) -> str:
+    """Where a fact holds and who said so, as a script supervisor would write it."""
+    start, end = fact.get("from_scene"), fact.get("to_scene")
+    where = f"scene {start}" if start == end else f"scenes {start}–{end}"
+    return f"{where}, from the {fact['source']}"
+
+
 def _continuity(result: dict[str, Any]) -> str:
     if "answer" in result:
+        facts = "; ".join(f"{f['statement']} ({_scope(f)})" for f in result.get("facts", []))
+        frames = (
+            f"{len(result['shots'])} shot(s) of the scene were checked"
+            if result.get("shots")
+            else "No frames of the scene exist yet, so nothing could be checked against them"
+        )
         return (
-            f"{result['subject']} in scene {result['scene']}: {result['answer']}. {result['text']}."
+            f"{result['subject']} in scene {result['scene']}: {result['answer']}. "
+            f"{result['text'][:1].upper()}{result['text'][1:]}. "
+            f"Facts that apply: {facts or 'none recorded'}. {frames}."
         )
     if isinstance(result.get("summary"), str):
         shot = f"{result['version_id']} (shot {result['shot']})"
