@@ -69,6 +69,10 @@ def create_app(frameline: Any, *, web: bool = True) -> FastAPI:
     ):
         app.include_router(router)
 
+    from integrations.slack.http import install_slack
+
+    install_slack(app, frameline)
+
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:
         """Liveness: the process answers."""

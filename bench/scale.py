@@ -139,6 +139,8 @@ def main() -> None:
     from frameline.settings import Settings
     from frameline.wiring import open_frameline
     from tests.services import postgres_server, redis_server
+    from tools.context import Actor
+    from tools.jobs import submit_job
 
     quiet_libraries()
     results: dict[str, Any] = {"pipeline": args.pipeline, "cpus": os.cpu_count()}
@@ -155,7 +157,9 @@ def main() -> None:
             "FRAMELINE_MAX_JOBS_PER_PERSON": "8",
             "FRAMELINE_MAX_JOBS_PER_PROJECT": "8",
         }
-        request: dict[str, Any] = {"scene": "3"}
+        # Takes of one existing shot: concurrent renders of *new* shots of one scene would race
+        # for the same next free code.
+        request: dict[str, Any] = {"scene": "3", "shot": "3A"}
         if args.pipeline == "tiny-sd":
             from tests.fakes.tiny_pipeline import build_tiny_sd_model
 
@@ -169,6 +173,8 @@ def main() -> None:
         os.environ.update(env)
         with open_frameline(Settings()) as frameline:
             load_demo(frameline)
+            job = submit_job(frameline, Actor("bench", "admin"), "demo", "render", request)
+            assert frameline.worker.run(job.job_id).state == "done"  # makes shot 3A
         # Every run starts from a copy of the loaded demo, so each one sees the same records.
         os.environ["FRAMELINE_DATABASE_URL"] = postgres.create_database(
             "bench_inproc", template="bench_demo"

@@ -17,6 +17,7 @@ from frameline.commands import (
     projects,
     screenplay,
     server,
+    slack_commands,
 )
 from frameline.commands.support import INTERNAL_ERROR_EXIT, debug_enabled, fail
 
@@ -39,6 +40,7 @@ for module in (
     continuity_commands,
     budget_commands,
     agent_commands,
+    slack_commands,
 ):
     module.register(app)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from pathlib import Path
 from typing import Annotated, Any
@@ -58,6 +59,8 @@ def serve(
     from api.main import create_app
     from frameline.wiring import SERVER_FILE
 
+    logging.disable(logging.NOTSET)  # a server logs what goes wrong (Slack errors, failed jobs)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
     with wired() as frameline:
         frameline.own_memory()
         url = f"http://{host}:{port}"

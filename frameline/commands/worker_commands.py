@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -57,13 +57,6 @@ def worker(
         )
 
 
-def _slots(frameline: Any) -> int:
-    """How many jobs run at once: the live workers' slots, or the one in-process worker."""
-    if not frameline.settings.broker_url:
-        return 1
-    return int(frameline.worker.slots())
-
-
 @queue_app.callback(invoke_without_command=True)
 @handles_errors
 def queue(
@@ -75,6 +68,7 @@ def queue(
     if ctx.invoked_subcommand is not None:
         return
     from memory.store import get_project
+    from tools.celery_jobs import worker_slots
     from tools.scheduling import Limits, queue_entries
 
     with wired() as frameline:
@@ -82,7 +76,7 @@ def queue(
             with frameline.transaction() as session:
                 get_project(session, project)
         entries = queue_entries(
-            frameline, _slots(frameline), Limits.from_settings(frameline.settings), project
+            frameline, worker_slots(frameline), Limits.from_settings(frameline.settings), project
         )
     if as_json:
         print_json([entry.to_json() for entry in entries])

@@ -1,0 +1,1 @@
+"""The Slack bot: writers, directors and producers work with Frameline in their channels."""
