@@ -45,27 +45,36 @@ class Gate:
 
 
 def render_gate(studio: Any, project: str, args: dict[str, Any]) -> Gate | None:
-    """Many frames, or an estimate above FRAMELINE_APPROVAL_COST, wait for a producer."""
+    """A producer decides on many frames, an estimate above FRAMELINE_APPROVAL_COST, or a render
+    that would take the spend account over its budget."""
+    from tools.budget import would_exceed_budget
+
     try:
         count = int(args.get("count") or 1)
     except (TypeError, ValueError):
         return None  # the tool's schema refuses it
-    details: dict[str, Any] = {"scene": args.get("scene"), "count": count}
+    estimate = _estimate(studio, project, count)
+    details: dict[str, Any] = {
+        "scene": args.get("scene"),
+        "count": count,
+        "estimate": str(estimate),
+    }
     limit: Decimal | None = studio.settings.approval_cost
-    estimate = _estimate(studio, project, count) if limit is not None else None
-    if estimate is not None:
-        details["estimate"] = str(estimate)
-    if count > APPROVAL_COUNT or (estimate is not None and limit is not None and estimate > limit):
-        return Gate("render", details)
-    return None
-
-
-def _estimate(studio: Any, project: str, count: int) -> Decimal | None:
-    """The budget module's estimate of a render, when that module is installed."""
-    try:
-        from tools.budget import estimate_render_cost
-    except ImportError:
+    if would_exceed_budget(studio, project, estimate):
+        details["reason"] = "it would take the spend account over its budget"
+    elif limit is not None and estimate > limit:
+        details["reason"] = f"the estimate is above the approval limit of {limit}"
+    elif count > APPROVAL_COUNT:
+        details["reason"] = f"it is more than {APPROVAL_COUNT} frames"
+    else:
         return None
+    return Gate("render", details)
+
+
+def _estimate(studio: Any, project: str, count: int) -> Decimal:
+    """What the render would cost, from recent renders of this backend and size."""
+    from tools.budget import estimate_render_cost
+
     width, height = getattr(studio.image_backend(), "default_size", (768, 432))
     return Decimal(estimate_render_cost(studio, project, count, width, height))
 

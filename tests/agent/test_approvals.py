@@ -155,6 +155,20 @@ def test_a_render_estimated_above_the_approval_cost_waits(
         assert done.reply.startswith("Rendered 3 frame(s) of scene 3")
 
 
+def test_a_render_that_would_overspend_the_account_waits(agent_home: Path) -> None:
+    from tools.budget import import_budget
+
+    with open_frameline(Settings()) as frameline:
+        csv = b"account,name,category,budget\n5400,Previsualisation,post,0.000001\n"
+        import_budget(frameline, Actor("admin", "admin"), PROJECT, csv, "tight.csv")
+        asked = run_turn(frameline, WRITER, PROJECT, None, "give me a frame of scene 3")
+        [pending] = asked.pending
+        assert (pending["action"], pending["needs_role"]) == ("render", "producer")
+        assert "over its budget" in pending["details"]["reason"]
+        refused = resolve_approval(frameline, PRODUCER, pending["approval_id"], "reject")
+        assert "Rendered" not in refused.reply
+
+
 @pytest.mark.slow
 def test_a_pause_survives_a_restart_of_the_process(agent_home: Path, cli: Cli) -> None:
     asked = cli("ask", "--project", PROJECT, "--as", "producer", "lock 3A", "--json").json()
