@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     diffusers_model: Path | None = None
     diffusers_config: Path | None = None
     ip_adapter: Path | None = None
+    c2pa_cert: Path | None = None
+    c2pa_key: Path | None = None
+    c2pa_alg: str = "es256"
     device: str = "auto"
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None

@@ -165,7 +165,14 @@ def store_frame(
         "shot": shot.code,
         "parameters": parameters,
     }
-    sha256 = studio.assets.put(encode_png(image, provenance))
+    png = encode_png(image, provenance)
+    settings = studio.settings
+    if settings.c2pa_cert is not None and settings.c2pa_key is not None:
+        from tools.signing import c2pa_manifest, sign_png
+
+        claim = c2pa_manifest(provenance, f"{shot.code}.png", "0.1.0")
+        png = sign_png(png, claim, settings.c2pa_cert, settings.c2pa_key, settings.c2pa_alg)
+    sha256 = studio.assets.put(png)
     version = Version(
         shot_id=shot.id,
         parent_id=parent.id if parent else None,
