@@ -45,7 +45,7 @@ def create_app(frameline: Any, *, web: bool = True) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from tools.jobs import recover_jobs
 
-        recover_jobs(frameline)
+        recover_jobs(frameline, worker="in-process")  # workers elsewhere keep theirs
         frameline.worker.resume_queued()
         yield
 
@@ -80,15 +80,10 @@ def create_app(frameline: Any, *, web: bool = True) -> FastAPI:
 
     @app.get("/readyz", tags=["health"])
     def readyz() -> JSONResponse:
-        """Readiness: the records database answers."""
-        from sqlalchemy import text
-
-        try:
-            with frameline.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-        except Exception as error:
-            return JSONResponse({"status": "down", "database": str(error)}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "ok"})
+        """Readiness: the records database, the broker and the vector store answer."""
+        ready, checks = readiness(frameline)
+        document = {"status": "ok" if ready else "down", **checks}
+        return JSONResponse(document, status_code=200 if ready else 503)
 
     if web:
         from api.web.pages import install_web
@@ -109,3 +104,41 @@ def create_app(frameline: Any, *, web: bool = True) -> FastAPI:
     max_bytes = int(frameline.settings.max_upload_mb) * 1024 * 1024
     app.add_middleware(BodyLimits, max_bytes=max_bytes)
     return app
+
+
+def readiness(frameline: Any) -> tuple[bool, dict[str, Any]]:
+    """Whether every backing service answers; each says ok, embedded, not configured or why not.
+
+    With a broker, `workers` counts the workers whose heartbeat is current (none is not an
+    error: jobs wait for them).
+    """
+    import httpx
+    from sqlalchemy import text
+
+    settings = frameline.settings
+    checks: dict[str, Any] = {}
+    try:
+        with frameline.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as error:
+        checks["database"] = str(error)
+    if settings.broker_url:
+        from tools.celery_jobs import check_broker
+
+        checks["broker"] = check_broker(settings.broker_url)
+        if checks["broker"] == "ok":
+            checks["workers"] = len(frameline.worker.workers())
+    else:
+        checks["broker"] = "not configured"
+    if settings.chroma_url:
+        try:
+            answer = httpx.get(settings.chroma_url.rstrip("/") + "/api/v2/heartbeat", timeout=3)
+            status = answer.status_code
+            checks["vector_store"] = "ok" if status == 200 else f"HTTP {status}"
+        except httpx.HTTPError as error:
+            checks["vector_store"] = str(error)
+    else:
+        checks["vector_store"] = "embedded"
+    services = ("database", "broker", "vector_store")
+    return all(checks[s] in ("ok", "embedded", "not configured") for s in services), checks

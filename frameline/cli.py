@@ -18,6 +18,7 @@ from frameline.commands import (
     screenplay,
     server,
     slack_commands,
+    worker_commands,
 )
 from frameline.commands.support import INTERNAL_ERROR_EXIT, debug_enabled, fail
 
@@ -41,6 +42,7 @@ for module in (
     budget_commands,
     agent_commands,
     slack_commands,
+    worker_commands,
 ):
     module.register(app)
 

@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     slack_app_token: str | None = None
     slack_api_url: str = "https://slack.com/api/"
     broker_url: str | None = None
+    broker_visibility_timeout: int = 3600
+    worker_lost_after: float = 60.0
+    max_jobs_per_person: int = 2
+    max_jobs_per_project: int = 4
+    daily_gpu_seconds_per_person: Decimal | None = None
+    daily_gpu_seconds_per_project: Decimal | None = None
     debug: bool = False
     face_threshold: float = 0.6
     max_upload_mb: int = 25
@@ -81,6 +87,30 @@ class Settings(BaseSettings):
         if value in {"auto", "cpu", "cuda"} or (value.startswith("cuda:") and value[5:].isdigit()):
             return value
         raise ValueError("FRAMELINE_DEVICE must be auto, cpu, cuda or cuda:N")
+
+    @field_validator(
+        "broker_visibility_timeout",
+        "worker_lost_after",
+        "max_jobs_per_person",
+        "max_jobs_per_project",
+    )
+    @classmethod
+    def _at_least_one(cls, value: float) -> float:
+        if value < 1:
+            raise ValueError("must be at least 1")
+        return value
+
+    @field_validator("daily_gpu_seconds_per_person", "daily_gpu_seconds_per_project", mode="before")
+    @classmethod
+    def _unset_quota(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("daily_gpu_seconds_per_person", "daily_gpu_seconds_per_project")
+    @classmethod
+    def _quota_not_negative(cls, value: Decimal | None) -> Decimal | None:
+        if value is not None and value < 0:
+            raise ValueError("a daily quota cannot be negative")
+        return value
 
     @field_validator("rate_cpu_second", "rate_gpu_second", "rate_bedrock_image")
     @classmethod

@@ -111,8 +111,12 @@ class Frameline:
 
     @property
     def worker(self) -> Any:
-        """Where jobs run: the in-process worker by default."""
+        """Where jobs run: Celery workers when FRAMELINE_BROKER_URL is set, else this process."""
         with self._lock:
+            if self._worker is None:
+                from tools.celery_jobs import make_worker
+
+                self._worker = make_worker(self)
             if self._worker is None:
                 from tools.jobs import InProcessWorker
 

@@ -25,9 +25,12 @@ import secrets
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
@@ -36,10 +39,10 @@ from memory.records import Job, utcnow
 from tools.jobs import FINISHED, Event, JobView, execute_job, get_job
 from tools.scheduling import (
     Limits,
-    blocked_by_quota,
     claim_next_job,
     load_queue,
     pick_next,
+    quota_waits,
     requeue_job,
     running_holders,
 )
@@ -91,6 +94,29 @@ def celery_app(settings: Any) -> Celery:
         worker_send_task_events=False,
     )
     return app
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return parts._replace(
+        netloc=f"{parts.username or ''}:***@{parts.hostname}:{parts.port}"
+    ).geturl()
+
+
+@contextmanager
+def broker_errors(url: str) -> Iterator[None]:
+    """A broker that cannot be reached is a BackendUnavailable naming it (without password)."""
+    from kombu.exceptions import OperationalError
+    from redis.exceptions import RedisError
+
+    try:
+        yield
+    except (OperationalError, RedisError) as error:
+        raise BackendUnavailable(
+            f"cannot reach the broker at {_without_password(url)} (FRAMELINE_BROKER_URL): {error}"
+        ) from error
 
 
 def check_broker(url: str) -> str:
@@ -256,6 +282,7 @@ class GpuWorker:
         self.redis.delete(WORKER_KEY_PREFIX + self.holder)
         self.events.close()
         self.redis.close()
+        self.app.close()
 
     def stopping(self) -> None:
         """Finish the running job but claim no other (Celery's warm shutdown)."""
@@ -388,8 +415,8 @@ class CeleryWorkerClient:
     """The API's and CLI's side of the broker, with InProcessWorker's interface.
 
     `enqueue` sends a wake-up and gives a Future that resolves when the job ends (on its `done`
-    event, or when the records say so); `run` waits for it, and says at once when the job
-    waits for quota or no worker is running.
+    event, or when the records say so), or fails with BudgetExceeded as soon as the job waits
+    for quota (the job stays queued); `run` also gives up when no worker is running.
     """
 
     def __init__(self, studio: Any) -> None:
@@ -399,7 +426,6 @@ class CeleryWorkerClient:
         self.redis = _redis(settings.broker_url)
         self.events = RedisJobEvents(self.redis)
         self.limits = Limits.from_settings(settings)
-        self.lost_after = float(settings.worker_lost_after)
         self._pending: dict[str, Future[JobView]] = {}
         self._updates: queue.Queue[Event] = queue.Queue()
         self._lock = threading.Lock()
@@ -414,7 +440,8 @@ class CeleryWorkerClient:
 
     def wake(self, job_id: str | None = None) -> None:
         """Send a wake-up to the workers (after a submit, an approval or a restart)."""
-        self.app.send_task(PULL_TASK, args=[job_id], queue=QUEUE)
+        with broker_errors(self.studio.settings.broker_url):
+            self.app.send_task(PULL_TASK, args=[job_id], queue=QUEUE)
 
     def run(self, job_id: str) -> JobView:
         """Queue the job and wait for it; a job that waits for quota or a worker is an error."""
@@ -425,13 +452,6 @@ class CeleryWorkerClient:
                 return future.result(timeout=POLL_SECONDS)
             except FutureTimeout:
                 pass
-            reason = blocked_by_quota(self.studio, job_id, self.limits)
-            if reason is not None:
-                self._forget(job_id)
-                raise BudgetExceeded(
-                    f"job {job_id} waits: {reason}; it starts when the quota renews at midnight "
-                    f"UTC, or once a producer approves it: frameline queue approve {job_id}"
-                )
             now = time.monotonic()
             unserved_since = None if self.workers() else (unserved_since or now)
             if unserved_since is not None and now - unserved_since >= NO_WORKER_GRACE:
@@ -451,7 +471,8 @@ class CeleryWorkerClient:
 
     def workers(self) -> list[dict[str, Any]]:
         """The live workers (from their heartbeats)."""
-        return live_workers(self.redis)
+        with broker_errors(self.studio.settings.broker_url):
+            return live_workers(self.redis)
 
     def slots(self) -> int:
         """How many jobs the live workers run at once (at least 1, for estimates)."""
@@ -463,9 +484,9 @@ class CeleryWorkerClient:
         if self._watcher is not None:
             self._watcher.join(timeout=5)
         with self._lock:
-            for future in self._pending.values():
-                future.cancel()
-            self._pending.clear()
+            pending, self._pending = self._pending, {}
+        for job_id, future in pending.items():
+            future.set_exception(BackendUnavailable(f"stopped following job {job_id}"))
         self.events.close()
         self.redis.close()
         self.app.close()
@@ -485,10 +506,12 @@ class CeleryWorkerClient:
                 self._watcher.start()
         return future
 
-    def _forget(self, job_id: str) -> None:
+    def _forget(self, job_id: str) -> Future[JobView] | None:
+        """Stop following the job; its Future, if it was followed."""
         with self._lock:
-            self._pending.pop(job_id, None)
+            future = self._pending.pop(job_id, None)
         self.events.unsubscribe(job_id, self._updates)
+        return future
 
     def _follow(self) -> None:
         """Resolve futures on `done` events; poll the records too, in case an event was missed."""
@@ -518,17 +541,30 @@ class CeleryWorkerClient:
             )
         for job_id in ended:
             self._resolve(job_id)
+        for job_id, reason in quota_waits(self.studio, pending, self.limits).items():
+            future = self._forget(job_id)
+            if future is not None:
+                future.set_exception(
+                    BudgetExceeded(
+                        f"job {job_id} waits: {reason}; it starts when the quota renews at "
+                        "midnight UTC, or once a producer approves it: "
+                        f"frameline queue approve {job_id}"
+                    )
+                )
 
     def _resolve(self, job_id: str) -> None:
-        with self._lock:
-            future = self._pending.pop(job_id, None)
+        future = self._forget(job_id)
         if future is None:
             return
-        self.events.unsubscribe(job_id, self._updates)
         try:
             future.set_result(get_job(self.studio, job_id))
         except Exception as error:  # the job vanished or the records failed: say so
             future.set_exception(error)
+
+
+def worker_slots(frameline: Any) -> int:
+    """Jobs that run at once: the live workers' slots with a broker, else the in-process one."""
+    return int(frameline.worker.slots()) if frameline.settings.broker_url else 1
 
 
 def make_worker(frameline: Any) -> CeleryWorkerClient | None:

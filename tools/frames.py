@@ -11,11 +11,12 @@ import re
 import secrets
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from PIL import Image
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from frameline.errors import Conflict, InvalidInput, NotFound
@@ -31,6 +32,7 @@ MIN_WIDTH = 512
 MAX_SIDE = 4096
 MAX_FRAMES_PER_REQUEST = 8
 SEED_LIMIT = 2**31
+RESERVE_ATTEMPTS = 8
 SHOT_CODE = re.compile(r"^[0-9A-Z][0-9A-Z-]{0,30}$")
 
 StepReport = Callable[[int, int], None]
@@ -254,30 +256,23 @@ def render_frame(
     width, height = check_size(*(size or getattr(backend, "default_size", (768, 432))), backend)
     first_seed = check_seed(seed)
     seeds = [(first_seed + n) % SEED_LIMIT for n in range(count)]
-    with studio.transaction() as session:
-        record = get_project(session, project)
-        scene_row = get_scene(session, record, scene)
-        code, existing = _resolve_shot(session, record, scene_row, shot)
-        spec = frame_spec(
-            session,
-            record,
-            scene_row,
-            code,
-            words=prompt or "",
-            characters=characters,
-            framing=existing.framing if existing and framing == "medium" else framing,
-            angle=existing.angle if existing and angle == "eye-level" else angle,
-            size=(width, height),
-        )
+    spec, shot_id, reserved = _reserve_shot(
+        studio, project, scene, shot, prompt or "", characters, framing, angle, (width, height)
+    )
     fitted, note = backend.fit_prompt(spec.prompt)
-    spec = FrameSpec(**{**_fields(spec), "prompt": fitted})
+    spec = replace(spec, prompt=fitted)
     started = time.monotonic()
-    images = backend.text_to_images([spec] * count, seeds, progress)
+    try:
+        images = backend.text_to_images([spec] * count, seeds, progress)
+    except BaseException:
+        if reserved:
+            _release_shot(studio, shot_id)
+        raise
     seconds = time.monotonic() - started
     with studio.transaction() as session:
-        record = get_project(session, project)
-        scene_row = get_scene(session, record, scene)
-        shot_row = _shot_for_write(session, record, scene_row, code, spec, words=prompt or "")
+        shot_row = session.get(Shot, shot_id)
+        if shot_row is None:
+            raise Conflict(f"shot {spec.shot_code} was removed while rendering; render again")
         versions = [
             store_frame(
                 session,
@@ -303,6 +298,55 @@ def render_frame(
     return [checked_view(studio, version_id) for version_id in made]
 
 
+def _reserve_shot(
+    studio: Studio,
+    project: str,
+    scene: str,
+    shot: str | None,
+    words: str,
+    characters: Sequence[str] | None,
+    framing: str,
+    angle: str,
+    size: tuple[int, int],
+) -> tuple[FrameSpec, int, bool]:
+    """The frame's spec and its shot, a new one created now so two renders never share a code.
+
+    Returns (spec, shot id, whether this call created the shot). A clash with a render that took
+    the same new code a moment earlier is retried with the next free code.
+    """
+    for _ in range(RESERVE_ATTEMPTS):
+        try:
+            with studio.transaction() as session:
+                record = get_project(session, project)
+                scene_row = get_scene(session, record, scene)
+                code, existing = _resolve_shot(session, record, scene_row, shot)
+                spec = frame_spec(
+                    session,
+                    record,
+                    scene_row,
+                    code,
+                    words=words,
+                    characters=characters,
+                    framing=existing.framing if existing and framing == "medium" else framing,
+                    angle=existing.angle if existing and angle == "eye-level" else angle,
+                    size=size,
+                )
+                if existing is not None:
+                    return spec, existing.id, False
+                return spec, _new_shot(session, record, scene_row, spec, words).id, True
+        except IntegrityError:
+            continue
+    raise Conflict(f"scene {scene} is getting new shots faster than codes can be given; retry")
+
+
+def _release_shot(studio: Studio, shot_id: int) -> None:
+    """Remove a shot this render created if the render made no frame for it."""
+    with studio.transaction() as session:
+        shot = session.get(Shot, shot_id)
+        if shot is not None and not versions_of_shot(session, shot):
+            session.delete(shot)
+
+
 def checked_view(studio: Studio, version_id: int) -> VersionView:
     """Check a new version's continuity (every version is checked on creation), then show it."""
     from tools.continuity.check import check_version
@@ -312,10 +356,6 @@ def checked_view(studio: Studio, version_id: int) -> VersionView:
         version = session.get(Version, version_id)
         assert version is not None
         return version_view(session, studio, version)
-
-
-def _fields(spec: FrameSpec) -> dict[str, Any]:
-    return {name: getattr(spec, name) for name in FrameSpec.__slots__}
 
 
 def _resolve_shot(
@@ -340,19 +380,14 @@ def _resolve_shot(
     return code, existing
 
 
-def _shot_for_write(
-    session: Session, project: Project, scene: Scene, code: str, spec: FrameSpec, words: str
+def _new_shot(
+    session: Session, project: Project, scene: Scene, spec: FrameSpec, words: str
 ) -> Shot:
-    """The shot row to add versions to, created now if the render made a new shot."""
-    shot = session.scalar(select(Shot).where(Shot.project_id == project.id, Shot.code == code))
-    if shot is not None:
-        if shot.scene_id != scene.id:
-            raise Conflict(f"shot {code} was given to another scene while rendering; render again")
-        return shot
+    """A new shot row; the unique (project, code) constraint refuses a code taken meanwhile."""
     shot = Shot(
         project_id=project.id,
         scene_id=scene.id,
-        code=code,
+        code=spec.shot_code,
         description=words or spec.action[:300],
         framing=spec.framing,
         angle=spec.angle,

@@ -360,7 +360,7 @@ def queue_entries(
     """Running and waiting jobs (of one project or all), in the order they will start."""
     now = utcnow()
     with studio.transaction() as session:
-        slugs = dict(session.execute(select(Project.id, Project.slug)).tuples())
+        slugs = {row.id: row.slug for row in session.execute(select(Project.id, Project.slug))}
         state = load_queue(session, now)
         waiting = {job.job_id: job for job in state.waiting}
         reasons = {j.job_id: quota_reason(j, state, limits) for j in state.waiting}
@@ -375,16 +375,17 @@ def queue_entries(
             job.kind,
             job.person,
             "running",
-            0,
-            job.started_at,
-            None,
+            position=0,
+            estimated_start=job.started_at,
+            waiting_for=None,
         )
         for job in running
     ]
-    planned = sorted((s, j) for j, s in starts.items() if s is not None)
-    for position, (start, job_id) in enumerate(planned, start=1):
-        job = waiting[job_id]
-        wait = "worker" if start > now else None
+    # `starts` holds the jobs in the order the simulated workers took them.
+    planned = [job_id for job_id, start in starts.items() if start is not None]
+    blocked = [job_id for job_id, start in starts.items() if start is None]
+    for position, job_id in enumerate(planned, start=1):
+        job, start = waiting[job_id], starts[job_id]
         entries.append(
             QueueEntry(
                 job_id,
@@ -392,26 +393,25 @@ def queue_entries(
                 job.kind,
                 job.person,
                 "queued",
-                position,
-                start,
-                wait,
+                position=position,
+                estimated_start=start,
+                waiting_for="worker" if start and start > now else None,
             )
         )
-    for job_id, start in starts.items():
-        if start is None:
-            job = waiting[job_id]
-            entries.append(
-                QueueEntry(
-                    job_id,
-                    slugs.get(job.project_id, ""),
-                    job.kind,
-                    job.person,
-                    "queued",
-                    None,
-                    None,
-                    reasons[job_id] or "quota",
-                )
+    for job_id in blocked:
+        job = waiting[job_id]
+        entries.append(
+            QueueEntry(
+                job_id,
+                slugs.get(job.project_id, ""),
+                job.kind,
+                job.person,
+                "queued",
+                position=None,
+                estimated_start=None,
+                waiting_for=reasons[job_id] or "quota",
             )
+        )
     return [e for e in entries if project is None or e.project == project]
 
 
@@ -432,15 +432,13 @@ def queue_position(
     return None, None
 
 
-def blocked_by_quota(studio: Studio, job_id: str, limits: Limits) -> str | None:
-    """Why a queued job waits for quota, or None (running, finished, or free to start)."""
-    now = utcnow()
+def quota_waits(studio: Studio, job_ids: list[str], limits: Limits) -> dict[str, str]:
+    """Which of these jobs wait in the queue for quota, and why."""
     with studio.transaction() as session:
-        state = load_queue(session, now)
-    for job in state.waiting:
-        if job.job_id == job_id:
-            return quota_reason(job, state, limits)
-    return None
+        state = load_queue(session, utcnow())
+    wanted = set(job_ids)
+    reasons = {job.job_id: quota_reason(job, state, limits) for job in state.waiting}
+    return {job_id: why for job_id, why in reasons.items() if job_id in wanted and why}
 
 
 def approve_over_quota(studio: Studio, actor: Actor, job_id: str) -> JobView:

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 
-import tests.agent as agent_fixtures
 import tests.agent.test_approvals as approvals_suite
 import tests.agent.test_planner as planner_suite
 import tests.frameline.test_cli_frames as cli_frames_suite
@@ -79,7 +78,8 @@ def agent_template(
     )
     with open_frameline(settings) as frameline:
         for scene in ("3", "4"):
-            job = submit_job(frameline, Actor("local", "admin"), "demo", "render", {"scene": scene})
+            request = {"scene": scene, "seed": 7}
+            job = submit_job(frameline, Actor("local", "admin"), "demo", "render", request)
             assert frameline.worker.run(job.job_id).state == "done"
     return AgentTemplate(database, home)
 
@@ -104,7 +104,16 @@ def agent_home(
     return home
 
 
-agent_studio = agent_fixtures.agent_studio
+@pytest.fixture
+def agent_studio(agent_home: Path) -> Iterator[Any]:
+    """Frameline opened on the test's copy, as a front end opens it."""
+    from frameline.settings import Settings
+    from frameline.wiring import open_frameline
+
+    with open_frameline(Settings()) as frameline:
+        yield frameline
+
+
 ingested = memory_suite.ingested
 
 # Screenplay memory: import, scenes, semantic search, re-import diff.

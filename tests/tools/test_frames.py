@@ -208,3 +208,28 @@ def test_png_is_written_before_the_row(studio) -> None:
     assert Image.open(io.BytesIO(data)).size == (version.width, version.height)
     manifest = studio.assets.root / "manifests" / f"{version.version_id}.json"
     assert json.loads(manifest.read_text())["version"]["version_id"] == version.version_id
+
+
+def test_concurrent_new_shots_get_distinct_codes(studio) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        made = list(pool.map(lambda n: render_frame(studio, ADMIN, "demo", "6", seed=n), range(6)))
+    codes = [versions[0].shot for versions in made]
+    assert sorted(codes) == ["6A", "6B", "6C", "6D", "6E", "6F"]
+
+
+def test_a_failed_render_leaves_no_new_shot(studio, monkeypatch: pytest.MonkeyPatch) -> None:
+    from frameline.errors import BackendUnavailable
+    from frameline.settings import Settings
+    from frameline.wiring import open_frameline
+
+    monkeypatch.setenv("FRAMELINE_IMAGE_BACKEND", "bedrock")
+    monkeypatch.setenv("FRAMELINE_BEDROCK_ENDPOINT_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    with open_frameline(Settings()) as unreachable:
+        with pytest.raises(BackendUnavailable):
+            render_frame(unreachable, ADMIN, "demo", "7", seed=1)
+        with pytest.raises(NotFound):
+            list_versions(unreachable, ADMIN, "demo", "7A")
