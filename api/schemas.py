@@ -176,6 +176,15 @@ class Job(BaseModel):
     finished_at: str | None
 
 
+class QueuePlace(BaseModel):
+    """A job's place in the queue; position and start are null once it ended or waits for quota."""
+
+    job_id: str
+    state: str
+    position: int | None
+    estimated_start: str | None
+
+
 class SearchHit(BaseModel):
     """A memory search result."""
 

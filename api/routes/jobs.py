@@ -9,7 +9,7 @@ from fastapi.responses import StreamingResponse
 
 from api.deps import FramelineDep, HolderDep, can_see
 from api.problems import ERROR_RESPONSES
-from api.schemas import Job
+from api.schemas import Job, QueuePlace
 from api.sse import sse_response
 from frameline.errors import NotFound
 from tools.context import Actor
@@ -29,6 +29,22 @@ def _visible(frameline: Any, holder: Any, job_id: str) -> Any:
 def read_job(job_id: str, frameline: FramelineDep, holder: HolderDep) -> dict[str, Any]:
     """A job's state and result."""
     return _visible(frameline, holder, job_id).to_json()
+
+
+@router.get("/{job_id}/queue", response_model=QueuePlace)
+def read_queue_place(job_id: str, frameline: FramelineDep, holder: HolderDep) -> dict[str, Any]:
+    """Where a job stands: position (1 starts next, 0 is running) and estimated start."""
+    from tools.celery_jobs import worker_slots
+    from tools.scheduling import queue_position
+
+    view = _visible(frameline, holder, job_id)
+    position, start = queue_position(frameline, job_id, worker_slots(frameline))
+    return {
+        "job_id": job_id,
+        "state": view.state,
+        "position": position,
+        "estimated_start": start.isoformat() if start else None,
+    }
 
 
 @router.post("/{job_id}/cancel", response_model=Job)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,11 +20,6 @@ from memory.keys import create_key
 from memory.store import get_or_create_project
 
 OTHER_PROJECT = "other"
-
-
-def web_page_built() -> bool:
-    """The web page is built beside the API by someone else; include it once it exists."""
-    return importlib.util.find_spec("api.web.pages") is not None
 
 
 @dataclass(frozen=True)
@@ -81,7 +75,7 @@ def keys(frameline: Any, api_home: Path) -> Keys:
 @pytest.fixture(scope="module")
 def app(frameline: Any) -> FastAPI:
     """The real app, as `serve` builds it."""
-    return create_app(frameline, web=web_page_built())
+    return create_app(frameline)
 
 
 @pytest.fixture(scope="module")

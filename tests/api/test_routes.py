@@ -20,7 +20,7 @@ from frameline.commands.server import ADMIN_KEY_FILE, first_start
 from frameline.settings import Settings
 from frameline.wiring import open_frameline
 from memory.records import Job, Version
-from tests.api.conftest import Keys, web_page_built
+from tests.api.conftest import Keys
 from tests.cli_runner import DEMO
 
 PROBLEM = "application/problem+json"
@@ -297,7 +297,7 @@ def small_upload_app(home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Te
     with open_frameline(Settings()) as wired:
         first_start(wired, load_demo_production=False)
         key = (home / ADMIN_KEY_FILE).read_text().strip()
-        app = create_app(wired, web=web_page_built())
+        app = create_app(wired)
         with TestClient(app, headers={"Authorization": f"Bearer {key}"}) as client:
             yield client
 
@@ -358,3 +358,17 @@ def test_search_scores_hits_between_0_and_1(client: TestClient) -> None:
 def test_an_unusual_method_is_405(client: TestClient) -> None:
     assert_problem(client.request("QUERY", "/v1/projects"), 405)
     assert client.request("DELETE", "/v1/projects").status_code == 405
+
+
+def test_a_jobs_place_in_the_queue_is_visible(client: TestClient, keys: Keys) -> None:
+    job = client.post(
+        "/v1/projects/demo/renders", json={"scene": "2", "seed": 3}, headers=keys.header()
+    ).json()["job_id"]
+    place = client.get(f"/v1/jobs/{job}/queue", headers=keys.header())
+    assert place.status_code == 200
+    body = place.json()
+    assert body["job_id"] == job and body["state"] in {"queued", "running", "done"}
+    if body["state"] != "done":
+        assert body["position"] is not None and body["estimated_start"]
+    other = client.get(f"/v1/jobs/{job}/queue", headers=keys.header("other_project"))
+    assert other.status_code == 404
