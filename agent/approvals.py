@@ -75,7 +75,7 @@ def _estimate(studio: Any, project: str, count: int) -> Decimal:
     """What the render would cost, from recent renders of this backend and size."""
     from tools.budget import estimate_render_cost
 
-    width, height = getattr(studio.image_backend(), "default_size", (768, 432))
+    width, height = studio.image_backend().default_size
     return Decimal(estimate_render_cost(studio, project, count, width, height))
 
 

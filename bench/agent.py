@@ -2,8 +2,9 @@
 
 The turn runs the offline planner through the whole graph (plan, approval check, tool, reply,
 two ledger entries, SQLite checkpoints); the direct side submits and runs the same render job.
+Frames come from a tiny random-weight SD 1.x pipeline on the CPU (or previz with --pipeline).
 Goal: the turn takes at most 5% longer. Also prints checkpoint write and read time per turn.
-Run: python bench/agent.py --turns 15
+Run: python bench/agent.py --turns 10 [--pipeline tiny-sd|previz]
 """
 
 from __future__ import annotations
@@ -93,13 +94,32 @@ def agent_turn(frameline: Any) -> float:
     return time.perf_counter() - started
 
 
+def settings_for(pipeline: str, folder: Path) -> Settings:
+    """Settings of a throw-away home rendering with previz or a tiny SD 1.x model built here."""
+    if pipeline == "previz":
+        return Settings(home=folder / "home", database_url=None, image_backend="previz")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.fakes.tiny_pipeline import build_tiny_sd_model
+
+    model = build_tiny_sd_model(folder / "tiny-sd")
+    return Settings(
+        home=folder / "home",
+        database_url=None,
+        image_backend="diffusers",
+        diffusers_model=model,
+        device="cpu",
+    )
+
+
 def main() -> None:
+    """Print both medians, their ratio and the checkpoint cost per turn."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--turns", type=int, default=15, help="Measured turns (and renders).")
-    turns = parser.parse_args().turns
+    parser.add_argument("--turns", type=int, default=10, help="Measured turns (and renders).")
+    parser.add_argument("--pipeline", choices=("tiny-sd", "previz"), default="tiny-sd")
+    args = parser.parse_args()
+    turns = args.turns
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(home=Path(folder) / "home", database_url=None, image_backend="previz")
-        with open_frameline(settings) as frameline:
+        with open_frameline(settings_for(args.pipeline, Path(folder))) as frameline:
             load_script(frameline)
             for _ in range(WARM_UP):
                 direct_render(frameline)
@@ -110,7 +130,7 @@ def main() -> None:
                     direct.append(direct_render(frameline))
                     agent.append(agent_turn(frameline))
     render, turn = statistics.median(direct), statistics.median(agent)
-    print(f"previz render, direct:       {render * 1000:8.1f} ms (median of {turns})")
+    print(f"{args.pipeline} render, direct: {render * 1000:8.1f} ms (median of {turns})")
     print(f"same render as an agent turn:{turn * 1000:8.1f} ms")
     print(f"ratio {turn / render:.3f} ({(turn / render - 1) * 100:+.1f}% overhead, goal <= +5%)")
     for kind in ("write", "read"):

@@ -253,7 +253,7 @@ def render_frame(
     if not 1 <= count <= MAX_FRAMES_PER_REQUEST:
         raise InvalidInput(f"count must be 1–{MAX_FRAMES_PER_REQUEST}, not {count}")
     backend = studio.image_backend()
-    width, height = check_size(*(size or getattr(backend, "default_size", (768, 432))), backend)
+    width, height = check_size(*(size or backend.default_size), backend)
     first_seed = check_seed(seed)
     seeds = [(first_seed + n) % SEED_LIMIT for n in range(count)]
     spec, shot_id, reserved = _reserve_shot(

@@ -56,6 +56,8 @@ class ImageBackend(ABC):
     name: str
     model_id: str
     model_hash: str = ""
+    default_size: tuple[int, int] = (768, 432)
+    """16:9 frames at the size the model draws best, when a request names no size."""
     device_class: str = "cpu"
 
     def fit_prompt(self, prompt: str) -> tuple[str, str | None]:

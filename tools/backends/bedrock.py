@@ -50,6 +50,7 @@ class BedrockImageBackend(ImageBackend):
 
     name = "bedrock"
     device_class = "bedrock"
+    default_size = (1280, 720)
 
     def __init__(
         self,

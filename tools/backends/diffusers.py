@@ -136,6 +136,8 @@ class DiffusersBackend(ImageBackend):
         self.guidance = guidance
         name = self.model_path.name if self.model_path.is_dir() else self.model_path.stem
         self.model_id = f"{self.family}:{name}"
+        # SD 1.x was trained at 512², the later families at about 1024²; 16:9 at that scale.
+        self.default_size = (768, 432) if self.family == "sd1" else (1344, 768)
         self._lock = threading.RLock()  # a pipeline's scheduler keeps per-call state
         self._pipelines: Pipelines | None = None
         self._tokenizer: Any = None
