@@ -118,17 +118,19 @@ def main() -> None:
     parser.add_argument("--pipeline", choices=("tiny-sd", "previz"), default="tiny-sd")
     args = parser.parse_args()
     turns = args.turns
-    with tempfile.TemporaryDirectory() as folder:
-        with open_frameline(settings_for(args.pipeline, Path(folder))) as frameline:
-            load_script(frameline)
-            for _ in range(WARM_UP):
-                direct_render(frameline)
-                agent_turn(frameline)
-            direct, agent = [], []
-            with timed_checkpoints() as spent:
-                for _ in range(turns):  # interleaved, so drift hits both sides alike
-                    direct.append(direct_render(frameline))
-                    agent.append(agent_turn(frameline))
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        open_frameline(settings_for(args.pipeline, Path(folder))) as frameline,
+    ):
+        load_script(frameline)
+        for _ in range(WARM_UP):
+            direct_render(frameline)
+            agent_turn(frameline)
+        direct, agent = [], []
+        with timed_checkpoints() as spent:
+            for _ in range(turns):  # interleaved, so drift hits both sides alike
+                direct.append(direct_render(frameline))
+                agent.append(agent_turn(frameline))
     render, turn = statistics.median(direct), statistics.median(agent)
     print(f"{args.pipeline} render, direct: {render * 1000:8.1f} ms (median of {turns})")
     print(f"same render as an agent turn:{turn * 1000:8.1f} ms")
