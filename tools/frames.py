@@ -261,13 +261,32 @@ def render_frame(
     )
     fitted, note = backend.fit_prompt(spec.prompt)
     spec = replace(spec, prompt=fitted)
-    started = time.monotonic()
     try:
-        images = backend.text_to_images([spec] * count, seeds, progress)
+        made = _render_and_store(
+            studio, actor, backend, spec, seeds, shot_id, prompt or "", note, progress, job_id
+        )
     except BaseException:
         if reserved:
             _release_shot(studio, shot_id)
         raise
+    return [checked_view(studio, version_id) for version_id in made]
+
+
+def _render_and_store(
+    studio: Studio,
+    actor: Actor,
+    backend: ImageBackend,
+    spec: FrameSpec,
+    seeds: list[int],
+    shot_id: int,
+    words: str,
+    note: str | None,
+    progress: StepReport | None,
+    job_id: str | None,
+) -> list[int]:
+    """Draw the frames, then store them as versions of the shot in one transaction."""
+    started = time.monotonic()
+    images = backend.text_to_images([spec] * len(seeds), seeds, progress)
     seconds = time.monotonic() - started
     with studio.transaction() as session:
         shot_row = session.get(Shot, shot_id)
@@ -283,19 +302,18 @@ def render_frame(
                 seed=image_seed,
                 backend=backend,
                 actor=actor,
-                render_seconds=seconds / count,
+                render_seconds=seconds / len(seeds),
                 parameters=spec_parameters(
                     spec,
-                    words=prompt or "",
-                    render_seconds=round(seconds / count, 3),
+                    words=words,
+                    render_seconds=round(seconds / len(seeds), 3),
                     notes=[note] if note else [],
                 ),
                 job_id=job_id,
             )
             for image, image_seed in zip(images, seeds, strict=True)
         ]
-        made = [v.id for v in versions]
-    return [checked_view(studio, version_id) for version_id in made]
+        return [v.id for v in versions]
 
 
 def _reserve_shot(
