@@ -127,7 +127,9 @@ def test_render_and_revise_on_a_tiny_diffusers_model(
     monkeypatch.setenv("FRAMELINE_DIFFUSERS_MODEL", str(tiny_model))
     monkeypatch.setenv("FRAMELINE_DEVICE", "cpu")
     args = ("--project", "demo", "--scene", "4", "--width", "64", "--height", "64")
-    first = ingested("render", *args, "--seed", "3", "--json").json()
+    outcome = ingested("render", *args, "--seed", "3", "--json")
+    assert outcome.stderr == ""  # no loading bars or library warnings around the JSON
+    first = outcome.json()
     check_version(first)
     assert first["backend"] == "diffusers" and (first["width"], first["height"]) == (64, 64)
     again = ingested("render", *args, "--shot", first["shot"], "--seed", "3", "--json").json()

@@ -366,6 +366,9 @@ class DiffusersBackend(ImageBackend):
             AutoPipelineForText2Image,
         )
 
+        # Loading bars would break the CLI's promise of a quiet stderr; progress goes to callbacks.
+        diffusers.utils.logging.disable_progress_bar()
+        transformers_logging().disable_progress_bar()
         device = self.device
         dtype = torch.float32
         if device != "cpu":
@@ -527,6 +530,13 @@ class DiffusersBackend(ImageBackend):
                     str(self._index_dir / subfolder), local_files_only=True
                 )
         return self._tokenizer
+
+
+def transformers_logging() -> Any:
+    """transformers' logging module, imported only when a model loads."""
+    from transformers.utils import logging
+
+    return logging
 
 
 def _generator(seed: int) -> Any:
