@@ -21,7 +21,14 @@ from sqlalchemy.orm import Session
 
 from frameline.errors import Conflict, InvalidInput, NotFound
 from memory.records import Project, Scene, Shot, Version
-from memory.store import get_project, get_scene, get_shot, touch_memory, versions_of_shot
+from memory.store import (
+    get_project,
+    get_scene,
+    get_shot,
+    get_version,
+    touch_memory,
+    versions_of_shot,
+)
 from tools.backends.base import FrameSpec, ImageBackend
 from tools.context import Actor, Studio, require
 from tools.ledger import add_entry, frame_cost
@@ -414,6 +421,12 @@ def _new_shot(
     session.flush()
     touch_memory(project)
     return shot
+
+
+def find_version(studio: Studio, version_id: str) -> VersionView:
+    """One version by the id people type, as every front end shows it."""
+    with studio.transaction() as session:
+        return version_view(session, studio, get_version(session, version_id))
 
 
 def list_versions(studio: Studio, actor: Actor, project: str, shot: str) -> list[VersionView]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import queue
 import secrets
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -263,8 +264,6 @@ def _progress_writer(
     studio: Studio, job_id: str, events: JobEvents | None
 ) -> Callable[[int, int], None]:
     """Report steps to listeners at once and to the record now and then; honour cancels."""
-    import time
-
     last = [0.0]
 
     def report(step: int, total: int) -> None:

@@ -28,7 +28,6 @@ from tools.frames import (
     spec_parameters,
     store_frame,
 )
-from tools.frames import version_view as _version_view
 from tools.prompting import frame_spec
 
 Box = tuple[int, int, int, int]
@@ -288,9 +287,3 @@ def revise_frame(
         )
         child_id = child.id
     return checked_view(studio, child_id)
-
-
-def version_view(studio: Studio, version_id: str) -> VersionView:
-    """One version by id, as every front end shows it."""
-    with studio.transaction() as session:
-        return _version_view(session, studio, get_version(session, version_id))

@@ -34,8 +34,8 @@ from integrations.slack.store import linked_project, projects_with_role, slack_p
 from memory.records import Job, Version
 from memory.store import get_project, role_of
 from tools.context import Actor
+from tools.frames import find_version
 from tools.jobs import JobView, stream_events
-from tools.revisions import version_view
 
 SLACK_ERRORS = {
     "ratelimited": "Slack is rate-limiting Frameline right now; try again in a minute",
@@ -155,7 +155,7 @@ class Thread:
         """Each frame into the thread: the image, then its card with the buttons."""
         for version_id in version_ids:
             summary = _check_continuity(studio, version_id, self.logger)
-            view = version_view(studio, version_id).to_json()
+            view = find_version(studio, version_id).to_json()
             title = frame_title(view)
             try:
                 self.client.files_upload_v2(

@@ -56,7 +56,8 @@ from tests.fakes.slack_api import (
     slash_command,
     view_submission,
 )
-from tools.revisions import REGIONS, version_view
+from tools.frames import find_version
+from tools.revisions import REGIONS
 
 SECRET = "frameline-test-signing-secret"
 CHANNEL = "C0STORY"
@@ -199,7 +200,7 @@ def test_a_mention_is_answered_in_its_thread_with_the_frame(bot: Bot) -> None:
     assert answer.status_code == 200 and time.monotonic() - started < 3
     [card] = wait_for_cards(bot.slack, ts)
     version_id = card_of(card)
-    view = version_view(bot.frameline, str(version_id))
+    view = find_version(bot.frameline, str(version_id))
     assert (view.scene, view.shot, view.created_by) == ("3", "3A", "Wren Writer")
     assert f"Scene 3 · shot 3A · {version_id}" in card["text"]
     [actions] = [b for b in blocks_of(card) if b["type"] == "actions"]
@@ -232,7 +233,7 @@ def test_a_direct_message_is_answered_for_the_one_project_of_its_person(bot: Bot
     }
     assert bot.post(event_callback(event)).status_code == 200
     [card] = wait_for_cards(bot.slack, ts)
-    assert card["channel"] == "D0WRITER" and version_view(bot.frameline, card_of(card)).shot == "2A"
+    assert card["channel"] == "D0WRITER" and find_version(bot.frameline, card_of(card)).shot == "2A"
 
 
 def test_an_unlinked_channel_and_a_person_without_a_role_get_a_clear_message(bot: Bot) -> None:
@@ -306,7 +307,7 @@ def test_the_revise_button_opens_a_form_whose_submission_revises_the_shot(bot: B
     closed = bot.post(view_submission(DIRECTOR, form, values), FORM)
     assert closed.status_code == 200 and closed.text == ""
     cards = wait_for_cards(bot.slack, card["thread_ts"], count=2)
-    child = version_view(bot.frameline, card_of(cards[-1]))
+    child = find_version(bot.frameline, card_of(cards[-1]))
     assert (child.parent_id, child.shot, child.created_by) == (parent, "3A", "Dana Director")
     with bot.frameline.transaction() as session:
         made = session.get(Version, int(child.version_id[1:]))
@@ -343,22 +344,22 @@ def test_vary_approve_and_lock_buttons_act_by_role(bot: Bot) -> None:
     thread = card["thread_ts"]
     bot.post(button_press(WRITER, card, VARY, version_id), FORM)
     cards = wait_for_cards(bot.slack, thread, count=2)
-    take = version_view(bot.frameline, card_of(cards[-1]))
+    take = find_version(bot.frameline, card_of(cards[-1]))
     assert (take.shot, take.parent_id) == ("3A", None) and take.version_id != version_id
 
     bot.post(button_press(WRITER, card, APPROVE, version_id), FORM)
     said_in(bot.slack, thread, f"<@{WRITER}> Wren Writer (writer) may not approve {version_id}")
-    assert version_view(bot.frameline, version_id).status == "draft"
+    assert find_version(bot.frameline, version_id).status == "draft"
 
     bot.post(button_press(DIRECTOR, card, APPROVE, version_id), FORM)
     [update] = bot.slack.wait_for("chat.update", where=lambda c: c.params["ts"] == card["ts"])
     assert "Status: *approved*" in blocks_of(update)[0]["text"]["text"]
-    assert version_view(bot.frameline, version_id).status == "approved"
+    assert find_version(bot.frameline, version_id).status == "approved"
     said_in(bot.slack, thread, f"<@{DIRECTOR}> approved {version_id}")
 
     bot.post(button_press(DIRECTOR, card, LOCK, version_id), FORM)
     said_in(bot.slack, thread, f"<@{DIRECTOR}> locked {version_id}")
-    assert version_view(bot.frameline, version_id).status == "locked"
+    assert find_version(bot.frameline, version_id).status == "locked"
     [locked] = bot.slack.posted(lambda m: m["ts"] == card["ts"])
     [actions] = [b for b in blocks_of(locked) if b["type"] == "actions"]
     assert [e["action_id"] for e in actions["elements"]] == [VARY]
@@ -429,7 +430,7 @@ def test_the_slash_command_answers_help_links_gives_roles_and_renders(bot: Bot) 
     assert "thread_ts" not in root.params
     [message] = bot.slack.posted(lambda m: "asked for a frame of scene 3" in m["text"])
     [card] = wait_for_cards(bot.slack, message["ts"])
-    assert version_view(bot.frameline, card_of(card)).shot == "3A"
+    assert find_version(bot.frameline, card_of(card)).shot == "3A"
 
     bot.command(DIRECTOR, "revise 3A make it night")
     [asked] = bot.slack.wait_for(
@@ -437,7 +438,7 @@ def test_the_slash_command_answers_help_links_gives_roles_and_renders(bot: Bot) 
     )
     [message] = bot.slack.posted(lambda m: "asked to revise" in m["text"])
     [child] = wait_for_cards(bot.slack, message["ts"])
-    assert version_view(bot.frameline, card_of(child)).parent_id == card_of(card)
+    assert find_version(bot.frameline, card_of(child)).parent_id == card_of(card)
 
     bot.command(WRITER, "status 3")
     responded(bot.slack, "*3A* (scene 3)")
