@@ -19,12 +19,13 @@ import threading
 import uuid
 from collections import deque
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from PIL import Image
+
+from tests.fakes.serving import LoopbackServer
 
 RGB = tuple[int, int, int]
 Handler = Callable[[str, dict[str, Any]], dict[str, Any]]
@@ -63,7 +64,7 @@ class BedrockFault(Exception):
         self.message = message
 
 
-class FakeBedrock:
+class FakeBedrock(LoopbackServer):
     """A Bedrock runtime on a free port that records every request; use it as a context manager."""
 
     def __init__(self) -> None:
@@ -71,16 +72,12 @@ class FakeBedrock:
         self.handlers: dict[str, Handler] = {"invoke": self._invoke}
         self._scripted: deque[BedrockFault | dict[str, Any]] = deque()
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _request_handler(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
+        super().__init__(_request_handler(self))
 
     @property
     def url(self) -> str:
         """The endpoint URL to hand to boto3."""
-        host, port = self._server.server_address[:2]
+        host, port = self.address
         return f"http://{host}:{port}"
 
     def add_handler(self, suffix: str, handler: Handler) -> None:
@@ -96,28 +93,6 @@ class FakeBedrock:
         """Answer the next `times` requests with 200 and this body, e.g. one with no images."""
         with self._lock:
             self._scripted.extend([body] * times)
-
-    def start(self) -> FakeBedrock:
-        """Serve in a background thread."""
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and free the port."""
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
-
-    def __enter__(self) -> FakeBedrock:
-        return self.start()
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def answer(
         self, path: str, headers: dict[str, str], raw: bytes

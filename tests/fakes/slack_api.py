@@ -17,10 +17,11 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from tests.fakes.serving import LoopbackServer
 
 TOKEN = "xoxb-frameline-test"
 TEAM_ID = "T0FRAME"
@@ -50,7 +51,7 @@ class Fault(NamedTuple):
     retry_after: int | None
 
 
-class FakeSlack:
+class FakeSlack(LoopbackServer):
     """A Slack Web API on a free port; use it as a context manager."""
 
     def __init__(self, token: str = TOKEN) -> None:
@@ -63,16 +64,12 @@ class FakeSlack:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _request_handler(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
+        super().__init__(_request_handler(self))
 
     @property
     def root(self) -> str:
         """The server's address, without a path."""
-        host, port = self._server.server_address[:2]
+        host, port = self.address
         return f"http://{host}:{port}"
 
     @property
@@ -143,28 +140,6 @@ class FakeSlack:
         """Messages as they stand now (after updates) that match, oldest first."""
         with self._lock:
             return [dict(m) for m in self.messages.values() if where(m)]
-
-    def start(self) -> FakeSlack:
-        """Serve in a background thread."""
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and free the port."""
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
-
-    def __enter__(self) -> FakeSlack:
-        return self.start()
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def answer(self, verb: str, target: str, headers: dict[str, str], raw: bytes) -> Answer:
         """Record a request and work out the answer."""
