@@ -20,7 +20,6 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.runnables import Runnable
 
 from agent.prompts import CAPABILITIES
-from agent.tools import is_available
 from tools.revisions import plan_revision
 
 PLANNER_NAME = "offline-planner"
@@ -56,7 +55,7 @@ def _fact(text: str, cast: Sequence[str]) -> str:
     return f"{first}: {rest}" if first.upper() in cast and rest else text
 
 
-def plan(text: str, cast: Sequence[str], available: set[str]) -> list[Call]:
+def plan(text: str, cast: Sequence[str]) -> list[Call]:
     """Tool calls for one request, or none when the request is not one the rules know."""
     words = " ".join(text.split())
     lowered = words.lower()
@@ -83,7 +82,7 @@ def plan(text: str, cast: Sequence[str], available: set[str]) -> list[Call]:
     if scene and re.search(r"\b(?:give me|render|draw|sketch|storyboard|frames?)\b", lowered):
         return [_render(words, scene.group(1), cast)]
     if re.search(r"\b(?:consistent|continuity|match(?:es)?|still (?:has|have|wear))\b", lowered):
-        return [_plan_continuity(words, cast, available)]
+        return [_plan_continuity(words, cast)]
     if re.search(
         r"\b(?:budget|spend|spent|spending|costs?|against the|over on|under on)\b", lowered
     ):
@@ -108,12 +107,10 @@ def plan(text: str, cast: Sequence[str], available: set[str]) -> list[Call]:
     return []
 
 
-def _plan_continuity(words: str, cast: Sequence[str], available: set[str]) -> Call:
+def _plan_continuity(words: str, cast: Sequence[str]) -> Call:
     """A continuity question: of a frame, of someone or something in a scene, or of a scene."""
     if version := re.search(r"\b(v\d+)\b", words, re.I):
         return _call("check_continuity", version_id=version.group(1).lower())
-    if "continuity_report" not in available:
-        return _call("search_script", query=words, kind="fact")
     scene = re.search(r"\b(?:scene|in)\s+(?:scene\s+)?(\d+[A-Za-z]?)\b", words, re.I)
     who = next((name for name in cast if re.search(rf"\b{name}\b", words, re.I)), None)
     thing = re.search(r"\bis\s+(?:the |her |his |their )?([a-z][\w-]*)\s+consistent", words, re.I)
@@ -278,8 +275,8 @@ class OfflinePlanner(BaseChatModel):
         return PLANNER_NAME
 
     def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> Runnable[Any, BaseMessage]:
-        """Remember which tools are offered; unavailable ones are planned around."""
-        return self.bind(available=[t.name for t in tools if is_available(t)])
+        """The planner knows every tool of Frameline already; roles are checked by the tools."""
+        return self
 
     def _generate(
         self,
@@ -292,7 +289,7 @@ class OfflinePlanner(BaseChatModel):
         results = [m for m in messages[last + 1 :] if isinstance(m, ToolMessage)]
         if results:
             message = AIMessage(reply(results))
-        elif calls := plan(messages[last].text, self.cast, set(kwargs.get("available", ()))):
+        elif calls := plan(messages[last].text, self.cast):
             message = AIMessage("", tool_calls=calls)
         else:
             message = AIMessage(f"I did not understand that request. {CAPABILITIES}")

@@ -8,8 +8,6 @@ rules themselves live in tools/, so the API, Slack and CLI obey the same ones.
 from __future__ import annotations
 
 import functools
-import importlib
-import importlib.util
 import json
 import queue
 from collections.abc import Callable
@@ -28,7 +26,10 @@ from memory.facts import add_fact, fact_json, parse_fact
 from memory.records import BudgetLine, Project, Scene, Shot, Version
 from memory.store import get_project
 from memory.views import character_json, scene_json
+from tools import budget
 from tools.context import Actor, require
+from tools.continuity import check as continuity_check
+from tools.continuity import report as continuity_reports
 from tools.frames import list_versions as versions_of
 from tools.jobs import submit_job
 from tools.scripts import search_memory
@@ -52,7 +53,7 @@ def _summary(version: Any) -> dict[str, Any]:
     return {key: document[key] for key in SUMMARY}
 
 
-def _tool(schema: type[BaseModel], needs: str | None = None) -> Callable[..., BaseTool]:
+def _tool(schema: type[BaseModel]) -> Callable[..., BaseTool]:
     """A tool whose result is JSON and whose Frameline errors reach the model as tool errors."""
 
     def wrap(function: Callable[..., Any]) -> BaseTool:
@@ -69,25 +70,9 @@ def _tool(schema: type[BaseModel], needs: str | None = None) -> Callable[..., Ba
             description=(function.__doc__ or "").strip(),
             args_schema=schema,
             handle_tool_error=True,
-            metadata={"needs": needs},
         )
 
     return wrap
-
-
-def is_available(tool: BaseTool) -> bool:
-    """Whether the module a tool wraps is installed (continuity and budget come separately)."""
-    needs = (tool.metadata or {}).get("needs")
-    return needs is None or importlib.util.find_spec(needs) is not None
-
-
-def _module(name: str, what: str) -> Any:
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as error:
-        if error.name and name.startswith(error.name):
-            raise ToolException(f"{what} is not available yet in this Frameline") from error
-        raise
 
 
 def _target(session: Any, project: Project, version_id: str | None, shot: str | None) -> Version:
@@ -333,7 +318,7 @@ class CheckArgs(BaseModel):
     version_id: VersionId
 
 
-@_tool(CheckArgs, needs="tools.continuity.check")
+@_tool(CheckArgs)
 def check_continuity(version_id: str, runtime: ToolRuntime) -> Any:
     """Check one frame against the continuity facts and the cast's reference faces."""
     context = runtime.context
@@ -341,8 +326,7 @@ def check_continuity(version_id: str, runtime: ToolRuntime) -> Any:
     with context.studio.transaction() as session:
         project = get_project(session, context.project)
         version_id = _target(session, project, version_id, None).version_id
-    check = _module("tools.continuity.check", "the continuity check")
-    report = check.check_version(context.studio, version_id)
+    report = continuity_check.check_version(context.studio, version_id)
     result = {key: report.get(key) for key in ("version_id", "shot", "result", "summary")}
     runtime.stream_writer({"tool": "check_continuity", **result})
     return {**result, "open_items": report.get("open_items", [])[:10]}
@@ -355,19 +339,18 @@ class ContinuityArgs(BaseModel):
     )
 
 
-@_tool(ContinuityArgs, needs="tools.continuity.report")
+@_tool(ContinuityArgs)
 def continuity_report(
     runtime: ToolRuntime, scene: str | None = None, subject: str | None = None
 ) -> Any:
     """Continuity of the project or a scene: its facts and each shot's check, or one subject's."""
     context = runtime.context
-    report = _module("tools.continuity.report", "the continuity report")
     studio, actor, project = context.studio, context.actor, context.project
     if subject:
         if not scene:
             raise InvalidInput("name the scene in which to check the subject")
-        return report.consistency(studio, actor, project, scene, subject)
-    return report.continuity_report(studio, actor, project, scene=scene)
+        return continuity_reports.consistency(studio, actor, project, scene, subject)
+    return continuity_reports.continuity_report(studio, actor, project, scene=scene)
 
 
 class FactArgs(BaseModel):
@@ -407,13 +390,12 @@ def _account(session: Any, project: Project, wanted: str) -> str:
     raise NotFound(f"no budget account matches {wanted!r}; accounts are {accounts}")
 
 
-@_tool(BudgetArgs, needs="tools.budget")
+@_tool(BudgetArgs)
 def budget_status(
     runtime: ToolRuntime, account: str | None = None, scene: str | None = None
 ) -> Any:
     """Budget against actuals and estimates, for the project or one account."""
     context = runtime.context
-    budget = _module("tools.budget", "the budget report")
     if account:
         with context.studio.transaction() as session:
             account = _account(session, get_project(session, context.project), account)
