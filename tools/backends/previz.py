@@ -14,20 +14,19 @@ a low camera makes figures tower over the horizon and a high camera shrinks them
 from __future__ import annotations
 
 import functools
-import importlib.util
 import math
 import random
 import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from frameline.errors import InvalidInput
 from tools.backends.base import FRAMINGS, CharacterInFrame, FrameSpec, ImageBackend, Progress
+from tools.fonts import dejavu
 
 RGB = tuple[int, int, int]
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
@@ -1536,11 +1535,5 @@ def _line_height(font: Font) -> int:
 
 @functools.lru_cache(maxsize=16)
 def _font(size: int, bold: bool = False) -> Font:
-    """DejaVu Sans from matplotlib's data when installed (crisp when small), else Pillow's own."""
-    module = importlib.util.find_spec("matplotlib")
-    if module is not None and module.origin is not None:
-        name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-        path = Path(module.origin).parent / "mpl-data" / "fonts" / "ttf" / name
-        if path.is_file():
-            return ImageFont.truetype(str(path), size)
-    return ImageFont.load_default(size=size)
+    """DejaVu Sans (crisp when small, and the same on every install, so pixels match)."""
+    return ImageFont.truetype(str(dejavu("B" if bold else "")), size)

@@ -11,7 +11,6 @@ blocks are split among its shots the same way.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 from collections import defaultdict
@@ -24,10 +23,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from frameline.errors import BackendUnavailable, InvalidInput
+from frameline.errors import InvalidInput
 from memory.records import Scene, ScriptImport, Shot, Version, utcnow
 from memory.store import active_scenes, get_project
 from tools.context import Actor, Studio, require
+from tools.fonts import STYLES, dejavu
 
 FPS = 24
 SECONDS_PER_PAGE = 60
@@ -273,20 +273,8 @@ def timecode(frame: int, fps: int = FPS) -> str:
 
 
 def handout_fonts() -> dict[str, Path]:
-    """DejaVu Sans from matplotlib's data (a core dependency), so every script's letters print."""
-    spec = importlib.util.find_spec("matplotlib")
-    if spec is None or not spec.submodule_search_locations:
-        raise BackendUnavailable("matplotlib is not installed; PDF exports need its DejaVu fonts")
-    folder = Path(spec.submodule_search_locations[0]) / "mpl-data" / "fonts" / "ttf"
-    fonts = {
-        "": folder / "DejaVuSans.ttf",
-        "B": folder / "DejaVuSans-Bold.ttf",
-        "I": folder / "DejaVuSans-Oblique.ttf",
-    }
-    missing = [str(path) for path in fonts.values() if not path.is_file()]
-    if missing:
-        raise BackendUnavailable(f"font files are missing: {', '.join(missing)}")
-    return fonts
+    """DejaVu Sans in the styles a handout uses, so every script's letters print."""
+    return {style: dejavu(style) for style in STYLES}
 
 
 @contextmanager
