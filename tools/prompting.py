@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
-from frameline.errors import InvalidInput, NotFound
+from frameline.errors import InvalidInput
 from memory.records import ContinuityFact, Project, Scene
 from memory.store import active_scenes, get_character, list_characters, list_facts
 from tools.backends.base import ANGLES, FRAMINGS, CharacterInFrame, FrameSpec
@@ -109,10 +109,16 @@ def frame_spec(
         raise InvalidInput(f"unknown camera angle {angle!r}; angles are {', '.join(ANGLES)}")
     cast = cast_in_frame(session, project, scene, characters)
     names = {c.name.upper() for c in cast}
+    # A fact about someone not in frame is left out; facts about places and props always apply.
+    known = {
+        name.upper()
+        for character in list_characters(session, project)
+        for name in (character.name, *character.aliases)
+    }
     facts = [
         f"{fact.subject} {fact.statement}"
         for fact in facts_for_scene(session, project, scene)
-        if fact.subject.upper() in names or not _is_character(session, project, fact.subject)
+        if fact.subject.upper() in names or fact.subject.strip().upper() not in known
     ]
     props = tuple(
         PROP_VERBS.split(fact, maxsplit=1)[-1].strip()
@@ -137,11 +143,3 @@ def frame_spec(
         negative_prompt=NEGATIVE,
     )
     return replace(spec, prompt=compose_prompt(spec, facts, words))
-
-
-def _is_character(session: Session, project: Project, name: str) -> bool:
-    try:
-        get_character(session, project, name)
-    except NotFound:
-        return False
-    return True
