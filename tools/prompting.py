@@ -115,11 +115,14 @@ def frame_spec(
         for character in list_characters(session, project)
         for name in (character.name, *character.aliases)
     }
-    facts = [
-        f"{fact.subject} {fact.statement}"
-        for fact in facts_for_scene(session, project, scene)
-        if fact.subject.upper() in names or fact.subject.strip().upper() not in known
-    ]
+    # The same fact may come from the script and from a person: say it once.
+    facts = list(
+        dict.fromkeys(
+            f"{fact.subject} {fact.statement}"
+            for fact in facts_for_scene(session, project, scene)
+            if fact.subject.upper() in names or fact.subject.strip().upper() not in known
+        )
+    )
     props = tuple(
         PROP_VERBS.split(fact, maxsplit=1)[-1].strip()
         for fact in facts
