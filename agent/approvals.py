@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from frameline.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound
 from memory.records import Approval, Project, utcnow
 from memory.store import get_project
 from tools.context import Actor, require

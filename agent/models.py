@@ -22,7 +22,7 @@ from langchain_core.runnables import Runnable, RunnableConfig
 
 from agent.context import Context
 from agent.planner import PLANNER_NAME, OfflinePlanner
-from frameline.errors import BackendUnavailable, FramelineError, InvalidInput, PermissionDenied
+from core.errors import BackendUnavailable, FramelineError, InvalidInput, PermissionDenied
 from memory.store import get_project
 from tools.ledger import record_model_call
 

@@ -24,7 +24,7 @@ from agent.context import Context
 from agent.graph import builder
 from agent.models import load_chat_model
 from agent.planner import LABEL, PLANNER_NAME
-from frameline.errors import BackendUnavailable, Conflict, FramelineError, InvalidInput, NotFound
+from core.errors import BackendUnavailable, Conflict, FramelineError, InvalidInput, NotFound
 from memory.store import check_role, get_project, list_characters
 from tools.context import Actor
 

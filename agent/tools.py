@@ -19,8 +19,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from agent import approvals
-from frameline import errors
-from frameline.errors import FramelineError, InvalidInput, NotFound
+from core import errors
+from core.errors import FramelineError, InvalidInput, NotFound
 from memory import store
 from memory.facts import add_fact, fact_json, parse_fact
 from memory.records import BudgetLine, Project, Scene, Shot, Version

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 
-from frameline.errors import NotFound
+from core.errors import NotFound
 from memory.keys import KeyHolder, verify_key
 from tools.context import Actor
 

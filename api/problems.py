@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from frameline.errors import FramelineError
+from core.errors import FramelineError
 
 PROBLEM = "application/problem+json"
 log = logging.getLogger("frameline.api")

@@ -21,7 +21,7 @@ from typing import IO, Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from frameline.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput
 from frameline.settings import Settings
 from memory.assets import AssetStore
 from memory.database import open_engine, session_factory, transaction, upgrade

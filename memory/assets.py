@@ -11,7 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from frameline.errors import NotFound
+from core.errors import NotFound
 
 
 class AssetStore:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from frameline.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput
 from memory.records import Character, Project
 from memory.store import get_character, list_characters, touch_memory
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from frameline.errors import BackendUnavailable
+from core.errors import BackendUnavailable
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

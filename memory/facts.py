@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from frameline.errors import InvalidInput
+from core.errors import InvalidInput
 from memory.records import ContinuityFact, Project
 from memory.store import active_scenes, get_scene, touch_memory
 

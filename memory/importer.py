@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from frameline.errors import InvalidInput
+from core.errors import InvalidInput
 from memory.records import (
     Character,
     ContinuityFact,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from frameline.errors import NotFound, PermissionDenied
+from core.errors import NotFound, PermissionDenied
 from memory.records import ApiKey, Person, Project, utcnow
 from memory.store import check_role, get_person, get_project
 

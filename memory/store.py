@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from frameline.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 from memory.records import (
     ROLES,
     Character,

@@ -21,7 +21,7 @@ from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings
 from chromadb.errors import NotFoundError
 
-from frameline.errors import BackendUnavailable, InvalidInput
+from core.errors import BackendUnavailable, InvalidInput
 from memory.embeddings import MiniLMEmbeddingFunction, embed_texts
 
 KINDS = ("scene", "character", "fact", "shot")

@@ -33,7 +33,7 @@ from typing import Any
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
-from frameline.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 from memory.records import (
     BudgetLine,
     ExternalCost,

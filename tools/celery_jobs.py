@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from frameline.errors import BackendUnavailable, BudgetExceeded
+from core.errors import BackendUnavailable, BudgetExceeded
 from memory.records import Job, utcnow
 from tools.jobs import FINISHED, Event, JobView, execute_job, get_job
 from tools.scheduling import (

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from frameline.errors import PermissionDenied
+from core.errors import PermissionDenied
 from memory.assets import AssetStore
 from tools.backends.base import ImageBackend
 

@@ -10,7 +10,7 @@ import importlib.util
 from functools import cache
 from pathlib import Path
 
-from frameline.errors import BackendUnavailable
+from core.errors import BackendUnavailable
 
 STYLES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from frameline.errors import Conflict, FramelineError, InvalidInput, NotFound
+from core.errors import Conflict, FramelineError, InvalidInput, NotFound
 from memory.records import Job, Project, Version, utcnow
 from memory.store import get_project
 from tools.context import Actor, Studio, require

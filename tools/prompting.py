@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
-from frameline.errors import InvalidInput
+from core.errors import InvalidInput
 from memory.records import ContinuityFact, Project, Scene
 from memory.store import active_scenes, get_character, list_characters, list_facts
 from tools.backends.base import ANGLES, FRAMINGS, CharacterInFrame, FrameSpec

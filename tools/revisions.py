@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from frameline.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput
 from memory.records import Project, Scene, Shot, Version
 from memory.store import get_version
 from tools.context import Actor, Studio, require

@@ -22,7 +22,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from frameline.errors import Conflict, NotFound
+from core.errors import Conflict, NotFound
 from memory.records import Job, LedgerEntry, Project, Version, utcnow
 from tools.context import Actor, Studio, require
 from tools.jobs import JobView, get_job

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from frameline.errors import InvalidInput
+from core.errors import InvalidInput
 from memory.importer import ImportReport, import_screenplay
 from memory.indexing import reindex
 from memory.screenplay.reading import parse_screenplay_bytes

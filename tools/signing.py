@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from frameline.errors import BackendUnavailable, InvalidInput
+from core.errors import BackendUnavailable, InvalidInput
 
 TRAINED = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
 ALGORITHMIC = "http://cv.iptc.org/newscodes/digitalsourcetype/algorithmicMedia"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from frameline.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput
 from memory.records import Version, utcnow
 from memory.store import get_version
 from tools.context import Actor, Studio, require

@@ -15,7 +15,7 @@ from starlette.background import BackgroundTask
 
 from api.deps import CallerDep, FramelineDep
 from api.problems import ERROR_RESPONSES
-from frameline.errors import InvalidInput
+from core.errors import InvalidInput
 from tools.budget import (
     budget_status,
     import_budget,

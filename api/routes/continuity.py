@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import Caller, CallerDep, FramelineDep, HolderDep, can_see
 from api.problems import ERROR_RESPONSES
-from frameline.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 from memory.store import get_version, project_of_version
 from tools.context import Actor
 from tools.continuity.check import confirm_item, read_check, run_check

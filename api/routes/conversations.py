@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import CallerDep, FramelineDep, HolderDep, can_see, page
 from api.sse import sse_response
-from frameline.errors import NotFound
+from core.errors import NotFound
 from tools.context import Actor
 
 router = APIRouter(tags=["conversations"])

@@ -11,7 +11,7 @@ from api.deps import FramelineDep, HolderDep, can_see
 from api.problems import ERROR_RESPONSES
 from api.schemas import Job, QueuePlace
 from api.sse import sse_response
-from frameline.errors import NotFound
+from core.errors import NotFound
 from tools.context import Actor
 from tools.jobs import cancel_job, get_job, stream_events
 

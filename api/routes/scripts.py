@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, UploadFile
 from api.deps import CallerDep, FramelineDep
 from api.problems import ERROR_RESPONSES
 from api.schemas import ImportReport
-from frameline.errors import InvalidInput
+from core.errors import InvalidInput
 from tools.scripts import import_script
 
 router = APIRouter(prefix="/v1/projects", tags=["scripts"], responses=ERROR_RESPONSES)

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from api.deps import Caller, FramelineDep, HolderDep, can_see
 from api.problems import ERROR_RESPONSES
 from api.schemas import JobAccepted, ReviseIn, StatusIn, Version
-from frameline.errors import NotFound
+from core.errors import NotFound
 from memory.store import get_version, project_of_version
 from tools.context import Actor
 from tools.frames import version_view

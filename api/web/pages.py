@@ -32,7 +32,7 @@ from api.deps import FramelineDep, can_see
 from api.routes.shots import shot_json
 from api.schemas import RenderIn
 from api.sse import sse_response
-from frameline.errors import Conflict, FramelineError, NotFound, PermissionDenied
+from core.errors import Conflict, FramelineError, NotFound, PermissionDenied
 from memory.keys import KeyHolder, key_by_id, verify_key
 from memory.records import Scene
 from memory.store import (

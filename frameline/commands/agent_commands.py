@@ -94,7 +94,7 @@ def chat(
 ) -> None:
     """An interactive conversation with streamed replies and approval prompts; /quit ends it."""
     from agent.service import new_thread_id, stream_turn
-    from frameline.errors import FramelineError
+    from core.errors import FramelineError
 
     actor = cli_actor(role)
     thread = thread or new_thread_id()

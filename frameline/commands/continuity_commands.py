@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from core.errors import InvalidInput, NotFound
 from frameline.commands.support import (
     JsonOption,
     RoleOption,
@@ -16,7 +17,6 @@ from frameline.commands.support import (
     print_json,
     wired,
 )
-from frameline.errors import InvalidInput, NotFound
 
 continuity_app = typer.Typer(
     help="Continuity: identity, wardrobe, time of day and script facts.", no_args_is_help=True

@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
-from frameline import errors
+from core import errors
+from core.errors import FramelineError, InvalidInput
 from frameline.commands.support import (
     JsonOption,
     RoleOption,
@@ -16,12 +17,11 @@ from frameline.commands.support import (
     print_table,
     wired,
 )
-from frameline.errors import FramelineError, InvalidInput
 
 
 def run_job(frameline: Any, actor: Any, project: str, kind: str, request: dict[str, Any]) -> Any:
     """Queue a job, wait for it, and raise its failure as the command's error."""
-    from frameline.errors import BackendUnavailable
+    from core.errors import BackendUnavailable
     from tools.jobs import submit_job
 
     job = submit_job(frameline, actor, project, kind, request)

@@ -50,7 +50,7 @@ def ingest(
     as_json: Annotated[bool, JsonOption] = False,
 ) -> None:
     """Import or re-import a screenplay into a project (created if missing)."""
-    from frameline.errors import NotFound
+    from core.errors import NotFound
     from tools.scripts import import_script
 
     if not file.is_file():

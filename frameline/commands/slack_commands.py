@@ -10,8 +10,8 @@ import threading
 
 import typer
 
+from core.errors import BackendUnavailable, InvalidInput
 from frameline.commands.support import handles_errors, wired
-from frameline.errors import BackendUnavailable, InvalidInput
 
 
 @handles_errors

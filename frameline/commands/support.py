@@ -14,7 +14,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import typer
 
-from frameline.errors import FramelineError, InvalidInput
+from core.errors import FramelineError, InvalidInput
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from core.errors import InvalidInput
 from frameline.commands.support import (
     JsonOption,
     RoleOption,
@@ -16,7 +17,6 @@ from frameline.commands.support import (
     print_table,
     wired,
 )
-from frameline.errors import InvalidInput
 
 queue_app = typer.Typer(help="Waiting jobs: their order, positions and estimated starts.")
 

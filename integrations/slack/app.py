@@ -19,7 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry import default_retry_handlers
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from frameline.errors import BackendUnavailable, InvalidInput
+from core.errors import BackendUnavailable, InvalidInput
 from integrations.slack.listeners import register_listeners
 from integrations.slack.store import first_delivery
 from integrations.slack.threads import Shared

@@ -20,7 +20,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import select
 
-from frameline.errors import FramelineError
+from core.errors import FramelineError
 from integrations.slack.blocks import (
     approval_request,
     approval_summary,

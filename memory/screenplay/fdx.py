@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from frameline.errors import InvalidInput
+from core.errors import InvalidInput
 from memory.screenplay.elements import Element, Screenplay
 
 _ELEMENT_TYPES = {

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from frameline.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 from memory.screenplay.elements import Screenplay
 from memory.screenplay.fdx import parse_fdx
 from memory.screenplay.fountain import parse_fountain

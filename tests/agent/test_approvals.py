@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import create_engine, select, text
 
 from agent.service import conversation, pending_approvals, resolve_approval, run_turn
-from frameline.errors import Conflict, NotFound, PermissionDenied
+from core.errors import Conflict, NotFound, PermissionDenied
 from frameline.settings import Settings
 from frameline.wiring import open_frameline
 from memory.records import Approval, Version

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from agent.service import run_turn, stream_turn
-from frameline.errors import BackendUnavailable, InvalidInput, PermissionDenied
+from core.errors import BackendUnavailable, InvalidInput, PermissionDenied
 from frameline.settings import Settings
 from frameline.wiring import open_frameline
 from memory.records import LedgerEntry, Version

@@ -532,7 +532,7 @@ def test_the_manifest_asks_for_what_the_bot_listens_to_at_one_url() -> None:
 def test_a_refused_or_unreachable_slack_stops_the_bot_with_a_clear_error(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from frameline.errors import BackendUnavailable
+    from core.errors import BackendUnavailable
 
     monkeypatch.setenv("FRAMELINE_SLACK_SIGNING_SECRET", SECRET)
     monkeypatch.setenv("FRAMELINE_SLACK_BOT_TOKEN", "xoxb-revoked")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from frameline.errors import InvalidInput
+from core.errors import InvalidInput
 from memory.screenplay.elements import Element
 from memory.screenplay.fdx import parse_fdx
 from memory.screenplay.fountain import parse_fountain

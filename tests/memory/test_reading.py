@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from frameline.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 from memory.screenplay.elements import Element
 from memory.screenplay.reading import parse_screenplay_bytes, read_screenplay
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from frameline.errors import BackendUnavailable, InvalidInput
+from core.errors import BackendUnavailable, InvalidInput
 from memory.vectors import CHUNK_WORDS, MemoryItem, VectorMemory, chunk_item, collection_name
 
 REPO = Path(__file__).resolve().parents[2]

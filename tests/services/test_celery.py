@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from frameline.errors import BudgetExceeded, PermissionDenied
+from core.errors import BudgetExceeded, PermissionDenied
 from memory.records import Job, LedgerEntry, Version
 from tests.cli_runner import Cli
 from tests.services.conftest import Workers

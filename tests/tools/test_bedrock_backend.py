@@ -15,7 +15,7 @@ import pytest
 from botocore.config import Config
 from PIL import Image
 
-from frameline.errors import BackendUnavailable, InvalidInput
+from core.errors import BackendUnavailable, InvalidInput
 from tests.fakes.bedrock_server import MAX_PIXELS, FakeBedrock, frame_colours
 from tools.backends.base import FrameSpec
 from tools.backends.bedrock import BedrockImageBackend

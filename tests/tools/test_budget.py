@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import insert
 
-from frameline.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from frameline.settings import Settings
 from frameline.wiring import Frameline, open_frameline
 from memory.importer import import_screenplay

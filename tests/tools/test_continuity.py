@@ -21,7 +21,7 @@ from skimage import data
 from skimage.color import deltaE_ciede2000, rgb2lab
 from sqlalchemy import func, select
 
-from frameline.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from frameline.settings import Settings
 from frameline.wiring import open_frameline
 from memory.facts import FactStatement, add_fact

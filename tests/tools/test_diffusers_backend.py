@@ -18,7 +18,7 @@ import pytest
 import torch
 from PIL import Image
 
-from frameline.errors import BackendUnavailable, InvalidInput, NotFound
+from core.errors import BackendUnavailable, InvalidInput, NotFound
 from tests.fakes.tiny_pipeline import (
     build_tiny_sd_model,
     copy_with_tokenizer_json,

@@ -18,7 +18,7 @@ import opentimelineio as otio
 import pytest
 from pypdf import PdfReader
 
-from frameline.errors import InvalidInput, PermissionDenied
+from core.errors import InvalidInput, PermissionDenied
 from frameline.settings import Settings
 from frameline.wiring import Frameline, open_frameline
 from memory.importer import import_screenplay

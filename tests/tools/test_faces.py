@@ -16,7 +16,7 @@ import pytest
 from PIL import Image, ImageEnhance, ImageOps
 from skimage import data
 
-from frameline.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 from tools.continuity.faces import (
     Face,
     FaceComparison,

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from frameline.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from tools.context import Actor
 from tools.frames import list_versions, next_shot_code, render_frame
 from tools.jobs import execute_job, recover_jobs, submit_job
@@ -220,7 +220,7 @@ def test_concurrent_new_shots_get_distinct_codes(studio) -> None:
 
 
 def test_a_failed_render_leaves_no_new_shot(studio, monkeypatch: pytest.MonkeyPatch) -> None:
-    from frameline.errors import BackendUnavailable
+    from core.errors import BackendUnavailable
     from frameline.settings import Settings
     from frameline.wiring import open_frameline
 

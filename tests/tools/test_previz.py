@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from frameline.errors import InvalidInput
+from core.errors import InvalidInput
 from tools.backends.base import ANGLES, FRAMINGS, CharacterInFrame, FrameSpec
 from tools.backends.previz import PrevizBackend
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from frameline.errors import BackendUnavailable, NotFound
+from core.errors import BackendUnavailable, NotFound
 from tools.context import Actor
 from tools.frames import list_versions, render_frame
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from PIL import Image
 
@@ -26,6 +27,81 @@ class CharacterInFrame:
 
     name: str
     description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FigureInFrame:
+    """A character as a shot shows them: who, how they look, and where they stand."""
+
+    name: str
+    look: str = ""
+    position: str = ""
+    """Where in the frame and which way they face, in plain words ("left, facing right")."""
+
+
+@dataclass(frozen=True, slots=True)
+class Depiction:
+    """What one shot shows: the one description every backend draws from.
+
+    Built by `tools/` from the scene, the shot, the person's words and, for a revision, the
+    parent's description changed by the instruction; stored with every version as `depicts`.
+    All words are lower case.
+    """
+
+    setting: str = ""
+    int_ext: str = ""
+    time_of_day: str = ""
+    weather: tuple[str, ...] = ()
+    light: tuple[str, ...] = ()
+    props: tuple[str, ...] = ()
+    characters: tuple[FigureInFrame, ...] = ()
+    framing: str = "medium"
+    angle: str = "eye-level"
+    lens: str = ""
+    action: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The `depicts` object of a version's JSON."""
+        return {
+            "setting": self.setting,
+            "int_ext": self.int_ext,
+            "time_of_day": self.time_of_day,
+            "weather": list(self.weather),
+            "light": list(self.light),
+            "props": list(self.props),
+            "characters": [
+                {"name": c.name, "look": c.look, "position": c.position} for c in self.characters
+            ],
+            "framing": self.framing,
+            "angle": self.angle,
+            "lens": self.lens,
+            "action": self.action,
+        }
+
+    @classmethod
+    def from_json(cls, document: dict[str, Any] | None) -> Depiction:
+        """A description read back from its stored JSON (missing keys take their defaults)."""
+        document = document or {}
+        return cls(
+            setting=str(document.get("setting") or ""),
+            int_ext=str(document.get("int_ext") or ""),
+            time_of_day=str(document.get("time_of_day") or ""),
+            weather=tuple(document.get("weather") or ()),
+            light=tuple(document.get("light") or ()),
+            props=tuple(document.get("props") or ()),
+            characters=tuple(
+                FigureInFrame(
+                    name=str(c.get("name", "")),
+                    look=str(c.get("look") or ""),
+                    position=str(c.get("position") or ""),
+                )
+                for c in document.get("characters") or ()
+            ),
+            framing=str(document.get("framing") or "medium"),
+            angle=str(document.get("angle") or "eye-level"),
+            lens=str(document.get("lens") or ""),
+            action=str(document.get("action") or ""),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +124,8 @@ class FrameSpec:
     action: str = ""
     negative_prompt: str = ""
     reference_images: tuple[str, ...] = field(default=())
+    depicts: Depiction | None = None
+    """The shot description; backends that understand it draw from it rather than the prompt."""
 
 
 class ImageBackend(ABC):

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from PIL import Image
 
-from frameline.errors import BackendUnavailable, FramelineError, InvalidInput
+from core.errors import BackendUnavailable, FramelineError, InvalidInput
 from tools.backends.base import FrameSpec, ImageBackend, Progress
 
 if TYPE_CHECKING:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from PIL import Image
 
-from frameline.errors import BackendUnavailable, InvalidInput, NotFound
+from core.errors import BackendUnavailable, InvalidInput, NotFound
 from tools.backends.base import FrameSpec, ImageBackend, Progress
 
 if TYPE_CHECKING:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from frameline.errors import InvalidInput
+from core.errors import InvalidInput
 from tools.backends.base import FRAMINGS, CharacterInFrame, FrameSpec, ImageBackend, Progress
 from tools.fonts import dejavu
 

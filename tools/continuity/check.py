@@ -18,7 +18,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from frameline.errors import FramelineError, InvalidInput
+from core.errors import FramelineError, InvalidInput
 from memory.records import ContinuityFact, Project, Scene, Shot, Version, utcnow
 from memory.store import active_scenes, get_version, list_characters
 from tools.context import Actor, Studio, require

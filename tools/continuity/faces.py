@@ -23,7 +23,7 @@ from typing import IO, Any
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from frameline.errors import BackendUnavailable, InvalidInput, NotFound
+from core.errors import BackendUnavailable, InvalidInput, NotFound
 
 DEFAULT_THRESHOLD = 0.6
 """dlib's documented threshold for its ResNet embeddings (99.38% on LFW)."""

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
-from frameline.errors import InvalidInput
+from core.errors import InvalidInput
 from memory.records import Project
 from memory.store import get_character
 from tools.continuity.faces import DEFAULT_THRESHOLD, Box, Face

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from frameline.errors import InvalidInput
+from core.errors import InvalidInput
 from tools.continuity.faces import Box
 
 LOOK_THRESHOLD = 15.0

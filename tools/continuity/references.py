@@ -13,7 +13,7 @@ from typing import Any
 
 from PIL import Image
 
-from frameline.errors import InvalidInput
+from core.errors import InvalidInput
 from memory.records import CharacterReference
 from memory.store import get_character, get_project
 from tools.context import Actor, Studio, require

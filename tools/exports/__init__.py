@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from frameline.errors import InvalidInput
+from core.errors import InvalidInput
 from memory.records import Scene, ScriptImport, Shot, Version, utcnow
 from memory.store import active_scenes, get_project
 from tools.context import Actor, Studio, require

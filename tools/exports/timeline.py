@@ -14,7 +14,7 @@ from typing import Any
 
 import opentimelineio as otio
 
-from frameline.errors import InvalidInput
+from core.errors import InvalidInput
 from tools.context import Actor, Studio
 from tools.exports import FPS, START_TIMECODE_FRAMES, Board, BoardShot, read_board, staged
 

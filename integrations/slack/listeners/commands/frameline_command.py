@@ -12,7 +12,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 
-from frameline.errors import FramelineError
+from core.errors import FramelineError
 from integrations.slack.blocks import HELP
 from integrations.slack.listeners.commands import management, work
 from integrations.slack.listeners.commands.invocation import Invocation

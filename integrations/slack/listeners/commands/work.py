@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from frameline.errors import NotFound
+from core.errors import NotFound
 from integrations.slack.blocks import clip
 from integrations.slack.listeners.commands.invocation import Invocation
 from integrations.slack.threads import follow_job

@@ -10,7 +10,7 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from frameline.errors import FramelineError
+from core.errors import FramelineError
 from integrations.slack.blocks import HOW_TO_LINK
 from integrations.slack.progress import StatusMessage
 from integrations.slack.threads import (

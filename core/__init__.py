@@ -1,0 +1,1 @@
+"""Shared kernel of Frameline: what every layer may import (errors), depending on nothing else."""
