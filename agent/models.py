@@ -29,11 +29,15 @@ from tools.ledger import record_model_call
 READ_TIMEOUT, CONNECT_TIMEOUT, ATTEMPTS = 20, 5, 3
 
 
-def load_chat_model(settings: Any, cast: tuple[str, ...] = ()) -> tuple[BaseChatModel, str]:
-    """The configured chat model and the name replies report it under."""
+def load_chat_model(
+    settings: Any, cast: tuple[str, ...] = (), production: Any = None
+) -> tuple[BaseChatModel, str]:
+    """The configured chat model and the name replies report it under.
+
+    The offline planner also gets the production's snapshot, to fill slots from its memory."""
     spec = settings.chat_model.strip()
     if spec in ("", "offline"):
-        return OfflinePlanner(cast=cast), PLANNER_NAME
+        return OfflinePlanner(cast=cast, production=production), PLANNER_NAME
     provider, _, name = spec.partition(":")
     if not name:
         raise InvalidInput(
@@ -75,7 +79,9 @@ def _bedrock(settings: Any, model_id: str) -> BaseChatModel:
             read_timeout=READ_TIMEOUT,
             retries={"total_max_attempts": ATTEMPTS, "mode": "standard"},
         ),
-        disable_streaming=True,
+        # A streamed turn (SSE, web chat, Slack) gets the reply word by word (ConverseStream);
+        # a turn run to the end (`ask`) makes one Converse call.
+        disable_streaming=False,
         temperature=0,
     )
     if (model.profile or {}).get("tool_calling") is False:

@@ -24,9 +24,12 @@ from agent.context import Context
 from agent.graph import builder
 from agent.models import load_chat_model
 from agent.planner import LABEL, PLANNER_NAME
+from agent.production import read_production
+from agent.replies import signed
 from core.errors import BackendUnavailable, Conflict, FramelineError, InvalidInput, NotFound
 from memory.store import check_role, get_project, list_characters
 from tools.context import Actor
+from tools.scripts import search_memory
 
 Event = tuple[str, Any]
 MAX_TEXT = 8000
@@ -77,10 +80,27 @@ def _context(frameline: Any, person: str, role: str, project: str, thread_id: st
         cast = tuple(
             c.name.upper() for c in list_characters(session, get_project(session, project))
         )
-    model, name = load_chat_model(frameline.settings, cast)
+    production = None
+    if frameline.settings.chat_model.strip() in ("", "offline"):
+        finder = _scene_finder(frameline, person, role, project)
+        production = read_production(frameline, project, finder)
+    model, name = load_chat_model(frameline.settings, cast, production)
     return Context(
         frameline, frameline.settings, project, person, role, thread_id, model, name, cast
     )
+
+
+def _scene_finder(frameline: Any, person: str, role: str, project: str) -> Any:
+    """Scenes by description ("where she breaks into the office"), through the memory search."""
+
+    def find(description: str) -> list[str]:
+        try:
+            hits = search_memory(frameline, Actor(person, role), project, description, ["scene"], 3)
+        except FramelineError:
+            return []
+        return [hit.id for hit in hits]
+
+    return find
 
 
 def _turn(
@@ -174,6 +194,8 @@ def _result(
         reply = " ".join(_waiting_reply(asked) for asked in waiting)
     else:
         reply = messages[-1].text if messages and isinstance(messages[-1], AIMessage) else ""
+    if context.model_name == PLANNER_NAME:
+        reply = signed(reply)  # every front door shows who answered: the reply carries the label
     return TurnResult(
         reply=reply,
         thread_id=context.thread_id,

@@ -7,32 +7,32 @@ rules themselves live in tools/, so the API, Slack and CLI obey the same ones.
 
 from __future__ import annotations
 
-import functools
-import json
 import queue
-from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from langchain_core.tools import BaseTool, StructuredTool, ToolException
+from langchain_core.tools import BaseTool, ToolException
 from langgraph.prebuilt import ToolRuntime
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from agent import approvals
-from core import errors
+from agent.export_tool import export_link
+from agent.job_tools import get_job_status, list_jobs
+from agent.toolbase import frameline_tool as _tool
 from core.errors import FramelineError, InvalidInput, NotFound
 from memory import store
-from memory.facts import add_fact, fact_json, parse_fact
-from memory.records import BudgetLine, Project, Scene, Shot, Version
+from memory.records import Project, Shot, Version
 from memory.store import get_project
 from memory.views import character_json, scene_json
 from tools import budget
 from tools.context import Actor, require
 from tools.continuity import check as continuity_check
 from tools.continuity import report as continuity_reports
+from tools.facts import state_fact
 from tools.frames import list_versions as versions_of
-from tools.jobs import submit_job
+from tools.jobs import job_failure
+from tools.policy import submit
 from tools.scripts import search_memory
+from tools.shots import shot_json
 from tools.versions import set_status as change_status
 
 SceneNumber = Annotated[
@@ -44,35 +44,12 @@ ShotCode = Annotated[
 VersionId = Annotated[str, Field(pattern=r"^[vV][0-9]{1,18}$", description="Version id, like v7.")]
 Words = Annotated[str, Field(min_length=1, max_length=2000)]
 SUMMARY = ("version_id", "scene", "shot", "parent_id", "status", "continuity", "stale", "seed")
-ACCOUNT_WORDS = {"vfx": "visual effects", "previs": "previsualisation", "ai": "ai frames"}
 JOB_WAIT_SECONDS = 600.0
 
 
 def _summary(version: Any) -> dict[str, Any]:
     document = version if isinstance(version, dict) else version.to_json()
-    return {key: document[key] for key in SUMMARY}
-
-
-def _tool(schema: type[BaseModel]) -> Callable[..., BaseTool]:
-    """A tool whose result is JSON and whose Frameline errors reach the model as tool errors."""
-
-    def wrap(function: Callable[..., Any]) -> BaseTool:
-        @functools.wraps(function)
-        def run(*args: Any, **kwargs: Any) -> str:
-            try:
-                return json.dumps(function(*args, **kwargs), ensure_ascii=False, default=str)
-            except FramelineError as error:
-                raise ToolException(error.message) from error
-
-        return StructuredTool.from_function(
-            run,
-            name=function.__name__,
-            description=(function.__doc__ or "").strip(),
-            args_schema=schema,
-            handle_tool_error=True,
-        )
-
-    return wrap
+    return {key: document[key] for key in SUMMARY} | {"depicts": document.get("depicts", {})}
 
 
 def _target(session: Any, project: Project, version_id: str | None, shot: str | None) -> Version:
@@ -80,11 +57,7 @@ def _target(session: Any, project: Project, version_id: str | None, shot: str | 
     if bool(version_id) == bool(shot):
         raise InvalidInput("name exactly one of version_id (like v7) or shot (like 12B)")
     if version_id:
-        version = store.get_version(session, version_id)
-        owner = session.get(Shot, version.shot_id)
-        if owner is None or owner.project_id != project.id:
-            raise NotFound(f"project {project.slug!r} has no version {version_id!r}")
-        return version
+        return store.version_of_project(session, project, version_id)
     versions = store.versions_of_shot(session, store.get_shot(session, project, shot or ""))
     if not versions:
         raise NotFound(f"shot {shot} has no versions yet; render it first")
@@ -101,10 +74,21 @@ def target_version(studio: Any, project: str, version_id: Any, shot: Any) -> str
         return None
 
 
-def _run_job(runtime: ToolRuntime, kind: str, request: dict[str, Any]) -> list[dict[str, Any]]:
-    """Queue a render or revision and wait, streaming its steps as progress events."""
+def _run_job(
+    runtime: ToolRuntime, kind: str, request: dict[str, Any], approved: str | None = None
+) -> list[dict[str, Any]]:
+    """Submit through the policy (as every front door does) and wait, streaming progress."""
     context = runtime.context
-    job = submit_job(context.studio, context.actor, context.project, kind, request)
+    submitted = submit(
+        context.studio, context.actor, context.project, kind, request, approved=approved
+    )
+    if submitted.waiting and submitted.approval is not None:
+        asked = submitted.approval
+        raise ToolException(
+            f"job {submitted.job.job_id} waits for a {asked['needs_role']}'s approval "
+            f"{asked['approval_id']}: {asked['reason']}"
+        )
+    job = submitted.job
     worker = context.studio.worker
     listener = worker.events.subscribe(job.job_id)
     try:
@@ -122,9 +106,7 @@ def _run_job(runtime: ToolRuntime, kind: str, request: dict[str, Any]) -> list[d
     finally:
         worker.events.unsubscribe(job.job_id, listener)
     if done.state != "done":
-        kind_of = getattr(errors, str(done.result.get("error_kind")), None)
-        failure = kind_of if isinstance(kind_of, type) else errors.BackendUnavailable
-        raise failure(done.error or f"job {done.job_id} {done.state}")
+        raise job_failure(done)
     return done.result["versions"]
 
 
@@ -193,19 +175,19 @@ class ShotArgs(BaseModel):
     shot: ShotCode
 
 
-def _shot_json(session: Any, shot: Shot) -> dict[str, Any]:
-    scene = session.get(Scene, shot.scene_id)
-    versions = store.versions_of_shot(session, shot)
-    latest = versions[-1] if versions else None
+def _shot_json(session: Any, studio: Any, shot: Shot) -> dict[str, Any]:
+    """The shared shot JSON, cut to what a model needs."""
+    full = shot_json(session, studio, shot)
+    latest = full["latest"] or {}
     return {
-        "shot": shot.code,
-        "scene": scene.number if scene else None,
-        "description": shot.description[:300],
-        "framing": shot.framing,
-        "angle": shot.angle,
-        "versions": len(versions),
-        "latest_version": latest.version_id if latest else None,
-        "latest_status": latest.status if latest else None,
+        "shot": full["code"],
+        "scene": full["scene"] or None,
+        "description": full["description"][:300],
+        "framing": full["framing"],
+        "angle": full["angle"],
+        "versions": full["versions"],
+        "latest_version": latest.get("version_id"),
+        "latest_status": latest.get("status"),
     }
 
 
@@ -216,7 +198,7 @@ def get_shot(shot: str, runtime: ToolRuntime) -> Any:
     require(context.actor, "read", "read shots")
     with context.studio.transaction() as session:
         project = get_project(session, context.project)
-        return _shot_json(session, store.get_shot(session, project, shot))
+        return _shot_json(session, context.studio, store.get_shot(session, project, shot))
 
 
 class ListShotsArgs(BaseModel):
@@ -232,7 +214,7 @@ def list_shots(runtime: ToolRuntime, scene: str | None = None) -> Any:
         project = get_project(session, context.project)
         wanted = store.get_scene(session, project, scene).id if scene else None
         shots = [s for s in store.list_shots(session, project) if wanted in (None, s.scene_id)]
-        return [_shot_json(session, s) for s in shots]
+        return [_shot_json(session, context.studio, s) for s in shots]
 
 
 @_tool(ShotArgs)
@@ -261,7 +243,8 @@ def render_frames(scene: str, runtime: ToolRuntime, count: int = 1, **options: A
     decision = _clearance(runtime, gate)
     if decision is not None and decision["state"] == "rejected":
         return _not_done(decision)
-    made = _run_job(runtime, "render", {"scene": scene, "count": count, **options})
+    approved = decision["approval_id"] if decision is not None else None
+    made = _run_job(runtime, "render", {"scene": scene, "count": count, **options}, approved)
     return {"versions": [_summary(v) for v in made]}
 
 
@@ -310,7 +293,15 @@ def set_status(status: str, runtime: ToolRuntime, **target: Any) -> Any:
         if decision["state"] == "rejected":
             return _not_done(decision)
         actor = Actor(decision["by"], decision["role"])  # the approver's authority acts
-    view = change_status(context.studio, actor, version_id, status, override_reason=reason)
+    # A director's decided lock request is the explicit "approve and lock" of a draft.
+    view = change_status(
+        context.studio,
+        actor,
+        version_id,
+        status,
+        override_reason=reason,
+        approve_first=status == "locked" and decision is not None,
+    )
     return _summary(view)
 
 
@@ -365,11 +356,7 @@ class FactArgs(BaseModel):
 def remember_fact(fact: str, runtime: ToolRuntime) -> Any:
     """Remember a continuity fact the person stated, for the scenes it covers."""
     context = runtime.context
-    require(context.actor, "state_fact", "state continuity facts")
-    statement = parse_fact(fact)
-    with context.studio.transaction() as session:
-        project = get_project(session, context.project)
-        return fact_json(add_fact(session, project, statement, person=context.person))
+    return state_fact(context.studio, context.actor, context.project, fact)
 
 
 class BudgetArgs(BaseModel):
@@ -379,29 +366,25 @@ class BudgetArgs(BaseModel):
     scene: SceneNumber | None = None
 
 
-def _account(session: Any, project: Project, wanted: str) -> str:
-    """An account number from a number or a name people use ("VFX" is Visual Effects)."""
-    lines = list(session.scalars(select(BudgetLine).where(BudgetLine.project_id == project.id)))
-    words = ACCOUNT_WORDS.get(wanted.strip().lower(), wanted.strip().lower())
-    for line in lines:
-        if words == line.account.lower() or words in line.name.lower():
-            return line.account
-    accounts = ", ".join(f"{line.account} {line.name}" for line in lines) or "none imported"
-    raise NotFound(f"no budget account matches {wanted!r}; accounts are {accounts}")
-
-
 @_tool(BudgetArgs)
 def budget_status(
     runtime: ToolRuntime, account: str | None = None, scene: str | None = None
 ) -> Any:
-    """Budget against actuals and estimates, for the project or one account."""
+    """Budget against actuals and estimates, for the project, one account or one scene.
+
+    The account may be a number or words of its name as people say them ("VFX", "camera")."""
     context = runtime.context
-    if account:
-        with context.studio.transaction() as session:
-            account = _account(session, get_project(session, context.project), account)
     return budget.budget_status(
         context.studio, context.actor, context.project, account=account, scene=scene
     )
+
+
+@_tool(ShotArgs)
+def shot_ledger(shot: str, runtime: ToolRuntime) -> Any:
+    """The ledger entries (renders, revisions) charged to one shot, oldest first."""
+    context = runtime.context
+    entries = budget.ledger_entries(context.studio, context.actor, context.project, shot)
+    return {"shot": shot.upper(), "currency": context.settings.currency, "entries": entries}
 
 
 TOOLS: list[BaseTool] = [
@@ -418,4 +401,8 @@ TOOLS: list[BaseTool] = [
     continuity_report,
     remember_fact,
     budget_status,
+    shot_ledger,
+    list_jobs,
+    get_job_status,
+    export_link,
 ]

@@ -6,7 +6,7 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-MULTIPART_SUFFIXES = ("/scripts", "/references")
+MULTIPART_SUFFIXES = ("/scripts", "/references", "/provenance/verify")
 
 
 class BodyLimits:

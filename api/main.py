@@ -10,17 +10,23 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from api import problems
+from api.headers import SecurityHeaders
 from api.limits import BodyLimits
 from api.routes import (
     budget,
+    cli,
+    comments,
     continuity,
     conversations,
+    exports,
     jobs,
     projects,
+    provenance,
     scripts,
     shots,
     versions,
 )
+from api.warmup import Warmup
 
 KNOWN_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
@@ -38,8 +44,11 @@ def _allowed_methods(app: FastAPI, path: str) -> list[str]:
     return sorted(methods) or ["GET"]
 
 
-def create_app(frameline: Any, *, web: bool = True) -> FastAPI:
-    """The app for this Frameline; its lifespan resumes waiting jobs and stops the worker."""
+def create_app(frameline: Any, *, web: bool = True, warmup: Warmup | None = None) -> FastAPI:
+    """The app for this Frameline; its lifespan resumes waiting jobs and stops the worker.
+
+    `warmup` is what `serve` still loads in the background; /readyz reports it.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -56,22 +65,31 @@ def create_app(frameline: Any, *, web: bool = True) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.frameline = frameline
+    app.state.warmup = warmup
     problems.install(app)
     for router in (
         budget.router,
+        cli.router,
         projects.router,
         scripts.router,
         shots.router,
         versions.router,
+        comments.router,
         jobs.router,
         continuity.router,
         conversations.router,
+        exports.router,
+        provenance.router,
     ):
         app.include_router(router)
 
     from integrations.slack.http import install_slack
 
     install_slack(app, frameline)
+
+    from integrations.mcp.http import install_mcp
+
+    install_mcp(app, frameline)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:
@@ -80,13 +98,16 @@ def create_app(frameline: Any, *, web: bool = True) -> FastAPI:
 
     @app.get("/readyz", tags=["health"])
     def readyz() -> JSONResponse:
-        """Readiness: the records database, the broker and the vector store answer."""
+        """Readiness: the records, the broker and the vector store answer; models are loaded."""
         ready, checks = readiness(frameline)
+        if warmup is not None:
+            checks["models"] = warmup.state
+            ready = ready and warmup.state == "ready"
         document = {"status": "ok" if ready else "down", **checks}
         return JSONResponse(document, status_code=200 if ready else 503)
 
     if web:
-        from api.web.pages import install_web
+        from api.web import install_web
 
         install_web(app, frameline)
 
@@ -103,6 +124,7 @@ def create_app(frameline: Any, *, web: bool = True) -> FastAPI:
 
     max_bytes = int(frameline.settings.max_upload_mb) * 1024 * 1024
     app.add_middleware(BodyLimits, max_bytes=max_bytes)
+    app.add_middleware(SecurityHeaders)
     return app
 
 

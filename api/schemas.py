@@ -2,9 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Generic, Literal, TypeVar
+from typing import Annotated, Generic, Literal, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from core.names import name_problem, shot_code_problem
+
+
+def _plain(what: str, *, newlines: bool = False) -> AfterValidator:
+    """A field check: no control, bidirectional or invisible characters (core.names)."""
+
+    def check(value: str) -> str:
+        problem = name_problem(value, what, newlines=newlines)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    return AfterValidator(check)
+
+
+def _shot_code(value: str) -> str:
+    problem = shot_code_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+PlainName = Annotated[str, _plain("a name")]
+PlainText = Annotated[str, _plain("the text", newlines=True)]
+ShotCode = Annotated[str, AfterValidator(_shot_code)]
 
 
 class Project(BaseModel):
@@ -62,7 +88,7 @@ class FactIn(BaseModel):
     """A fact as a person states it: 'Mara: bandage on left hand, scenes 3-10'."""
 
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(
+    text: Annotated[str, _plain("a fact")] = Field(
         min_length=3, max_length=2000, examples=["Mara: bandage on left hand, scenes 3-10"]
     )
 
@@ -88,6 +114,7 @@ class Version(BaseModel):
     created_by: str
     created_at: str
     notes: list[str]
+    depicts: dict[str, object] | None = None
 
 
 class Shot(BaseModel):
@@ -121,26 +148,47 @@ class RenderIn(BaseModel):
     """A render request, with `render`'s options."""
 
     model_config = ConfigDict(extra="forbid")
-    scene: str = Field(min_length=1, max_length=16, examples=["3"])
-    shot: str | None = Field(default=None, max_length=32, examples=["3A"])
-    prompt: str | None = Field(default=None, max_length=4000)
+    scene: Annotated[str, _plain("the scene number")] = Field(
+        min_length=1, max_length=16, examples=["3"]
+    )
+    shot: ShotCode | None = Field(default=None, max_length=32, examples=["3A"])
+    prompt: PlainText | None = Field(default=None, max_length=4000)
     seed: int | None = Field(default=None, ge=0, lt=2**31)
     framing: Literal["wide", "medium", "close-up", "over-the-shoulder"] = "medium"
     angle: Literal["eye-level", "low", "high"] = "eye-level"
-    characters: list[str] | None = Field(default=None, max_length=4)
+    characters: list[Annotated[PlainName, Field(min_length=1, max_length=80)]] | None = Field(
+        default=None, max_length=4
+    )
     width: int | None = Field(default=None, ge=64, le=4096)
     height: int | None = Field(default=None, ge=64, le=4096)
     count: int = Field(default=1, ge=1, le=8)
+    candidates: int = Field(
+        default=1,
+        ge=1,
+        le=8,
+        description="Takes per frame; the best by continuity score is kept (face backends).",
+    )
+
+    @model_validator(mode="after")
+    def _size_given_whole(self) -> Self:
+        """A frame size is both sides or neither: one side alone has no other to pair with."""
+        if (self.width is None) != (self.height is None):
+            raise ValueError("give width and height together, or neither for the default size")
+        return self
 
 
 class ReviseIn(BaseModel):
     """A revision request, with `revise`'s options."""
 
     model_config = ConfigDict(extra="forbid")
-    instruction: str = Field(
+    instruction: PlainText = Field(
         min_length=1, max_length=4000, examples=["make it dusk, lower the camera"]
     )
-    region: list[int] | str | None = Field(default=None, examples=[[0, 0, 256, 128], "sky"])
+    region: (
+        Annotated[list[Annotated[int, Field(ge=0, le=65536)]], Field(min_length=4, max_length=4)]
+        | Annotated[PlainName, Field(max_length=40)]
+        | None
+    ) = Field(default=None, examples=[[0, 0, 256, 128], "sky"])
     strength: float | None = Field(default=None, gt=0, le=1)
     seed: int | None = Field(default=None, ge=0, lt=2**31)
 
@@ -150,13 +198,25 @@ class StatusIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     status: Literal["draft", "approved", "locked"]
-    override_reason: str | None = Field(default=None, max_length=2000)
+    override_reason: PlainText | None = Field(default=None, max_length=2000)
+    approve: bool = Field(
+        default=False, description="With status locked: approve a draft and lock it at once."
+    )
+
+
+class ApprovalAsked(BaseModel):
+    """What a waiting job waits for: whose decision, and why."""
+
+    approval_id: str
+    needs_role: str
+    reason: str
 
 
 class JobAccepted(BaseModel):
-    """A queued job."""
+    """A queued job, or one that waits (state `waiting`) for the approval it names."""
 
     job_id: str
+    approval: ApprovalAsked | None = None
 
 
 class Job(BaseModel):
@@ -165,7 +225,7 @@ class Job(BaseModel):
     job_id: str
     project: str
     kind: str
-    state: Literal["queued", "running", "done", "failed", "cancelled"]
+    state: Literal["queued", "waiting", "running", "done", "failed", "cancelled"]
     step: int
     total_steps: int
     result: dict[str, object]

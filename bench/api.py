@@ -71,13 +71,13 @@ def running_server(home: Path) -> Iterator[tuple[str, str]]:
 
 
 def wait_until_healthy(base_url: str, server: subprocess.Popen[bytes]) -> None:
-    """Wait for /healthz; the first start loads the demo and its embeddings."""
+    """Wait for /readyz: the first start loads the demo and its embeddings in the background."""
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise SystemExit(f"frameline serve exited with {server.returncode}; see serve.log")
         try:
-            if httpx.get(f"{base_url}/healthz", timeout=1.0).status_code == 200:
+            if httpx.get(f"{base_url}/readyz", timeout=5.0).status_code == 200:
                 return
         except httpx.TransportError:
             pass
@@ -162,7 +162,8 @@ def main() -> None:
                 # these two routes never open, and no job is running when the lifespan starts.
                 with (
                     open_frameline(Settings(home=home)) as frameline,
-                    TestClient(create_app(frameline, web=False), headers=headers) as in_process,
+                    # web=True as `serve` builds it: both sides run the same middleware stack.
+                    TestClient(create_app(frameline, web=True), headers=headers) as in_process,
                 ):
                     rows = []
                     for route in ("/v1/projects/demo/shots", image):

@@ -3,7 +3,8 @@
 Both run the same pipeline object, prompt, size, steps and seed on the CPU, so the ratio shows
 what Frameline adds around a render: prompt building from memory, the PNG with provenance, the
 content-addressed asset, the version row and its ledger entry (goal: ratio ≤ 1.05).
-With --gpu, runs bench/render_gpu.py (SD 1.5 and SDXL architectures on CUDA).
+With --gpu, runs bench/render_gpu.py instead: DiffusersBackend against the raw diffusers pipeline
+on CUDA, SD 1.5 architecture at --size (default there 512), --steps and --runs.
 Run: python bench/render.py [--size 256] [--steps 20] [--runs 5] [--gpu]
 """
 
@@ -32,7 +33,10 @@ def main() -> None:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         from render_gpu import main as gpu_main
 
-        raise SystemExit(gpu_main([]))
+        size = [] if "--size" not in sys.argv else ["--size", str(args.size)]
+        steps = [] if "--steps" not in sys.argv else ["--steps", str(args.steps)]
+        sys.argv = [sys.argv[0], *size, *steps, "--runs", str(max(args.runs, 5))]
+        raise SystemExit(gpu_main())
     import torch
 
     from tests.fakes.tiny_pipeline import build_tiny_sd_model

@@ -1,214 +1,201 @@
-"""Time SD 1.5- and SDXL-architecture rendering on a CUDA GPU, set up as the diffusers backend is.
+"""Frames on a CUDA GPU: Frameline's DiffusersBackend against the raw diffusers pipeline.
 
-Run: .venv/bin/python bench/render_gpu.py [--compile] [--steps N] [--reps N]. Weights are random
-(speed does not depend on their values), so nothing is downloaded. Each measurement is what a
-pipeline does after text encoding: N steps of the UNet with classifier-free guidance (a batch of
-two), then one VAE decode, in bf16 (fp16 where the card lacks it) with SDPA attention and a
-channels_last UNet. FLOPs of one UNet call and one decode are counted with torch's
-FlopCounterMode, as shared/reference/sd_bench.py counts them, to give the fraction of the card's
-dense bf16 peak reached.
+Run: python bench/render_gpu.py [--steps 30] [--runs 5] [--size 512]. Both sides load the same
+SD 1.5-architecture model folder (random weights, built here: speed does not depend on weight
+values, so nothing is downloaded), at the same size, steps, guidance and seed. Ours is the
+product path, `DiffusersBackend.text_to_image` (prompt fitting, bf16, channels_last, the lock,
+PIL output); raw is `AutoPipelineForText2Image.from_pretrained(...)(prompt, ...)` as diffusers'
+documentation shows it. Each side: median of --runs after one warm-up. FLOPs of one UNet call
+(classifier-free guidance, batch 2) and one VAE decode are counted with torch's FlopCounterMode,
+as shared/reference/sd_bench.py counts them, giving the fraction of the card's dense bf16 peak.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import statistics
 import sys
+import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-import torch
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+# Dense bf16 tensor-core peaks (vendor datasheets, without sparsity), by device name fragment.
+PEAK_BF16_TFLOPS = {"H200": 989.0, "H100": 989.0, "A100": 312.0, "L40S": 362.0, "4090": 165.0}
+PROMPT = "wide shot, exterior harbour at dawn, a woman in an oilskin looks at a rusted barge"
 SD15_UNET: dict[str, Any] = {
     "sample_size": 64,
     "cross_attention_dim": 768,
     "attention_head_dim": 8,
     "block_out_channels": (320, 640, 1280, 1280),
 }
-SDXL_UNET: dict[str, Any] = {
-    "sample_size": 128,
-    "cross_attention_dim": 2048,
-    "attention_head_dim": (5, 10, 20),
-    "block_out_channels": (320, 640, 1280),
-    "transformer_layers_per_block": (1, 2, 10),
-    "down_block_types": ("DownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D"),
-    "up_block_types": ("CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "UpBlock2D"),
-    "use_linear_projection": True,
-    "addition_embed_type": "text_time",
-    "addition_time_embed_dim": 256,
-    "projection_class_embeddings_input_dim": 2816,
-}
-SD_VAE: dict[str, Any] = {
+SD15_VAE: dict[str, Any] = {
+    "in_channels": 3,
+    "out_channels": 3,
     "latent_channels": 4,
     "block_out_channels": (128, 256, 512, 512),
     "down_block_types": ("DownEncoderBlock2D",) * 4,
     "up_block_types": ("UpDecoderBlock2D",) * 4,
     "layers_per_block": 2,
 }
-"""SD 1.5's VAE; SDXL's has the same shape, so it costs the same."""
-
-PEAK_BF16_TFLOPS = (
-    ("H100 PCIe", 756.0),
-    ("H100 NVL", 835.0),
-    ("H100", 989.0),
-    ("H200", 989.0),
-    ("A100", 312.0),
-    ("L40S", 362.0),
-)
-"""Dense bf16 peaks from NVIDIA's data sheets, matched in order against the device name."""
-
-GUIDANCE = 6.5
-SIDES = (512, 1024)
 
 
-def peak_tflops(device_name: str) -> float | None:
-    """The card's dense bf16 peak, or None for a card not in the table."""
-    return next((peak for name, peak in PEAK_BF16_TFLOPS if name in device_name), None)
+def build_model(folder: Path) -> Path:
+    """An SD 1.5-architecture folder (UNet, VAE, CLIP-L-sized text encoder), random weights."""
+    import torch
+    from diffusers import (
+        AutoencoderKL,
+        EulerDiscreteScheduler,
+        StableDiffusionPipeline,
+        UNet2DConditionModel,
+    )
+    from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
+
+    from tests.fakes.tiny_pipeline import _TOKENIZER_CONFIG, _write_vocab
+
+    torch.manual_seed(0)
+    tokens = folder / "tokens"
+    tokens.mkdir(parents=True)
+    vocab = _write_vocab(tokens)
+    (tokens / "tokenizer_config.json").write_text(json.dumps(_TOKENIZER_CONFIG))
+    tokenizer = CLIPTokenizer(
+        str(tokens / "vocab.json"),
+        str(tokens / "merges.txt"),
+        pad_token="<|endoftext|>",
+        model_max_length=77,
+    )
+    text = CLIPTextModel(
+        CLIPTextConfig(
+            vocab_size=len(vocab),
+            hidden_size=768,
+            intermediate_size=3072,
+            num_hidden_layers=12,
+            num_attention_heads=12,
+            max_position_embeddings=77,
+            bos_token_id=vocab["<|startoftext|>"],
+            eos_token_id=vocab["<|endoftext|>"],
+            pad_token_id=vocab["<|endoftext|>"],
+        )
+    )
+    pipe = StableDiffusionPipeline(
+        vae=AutoencoderKL(**SD15_VAE),
+        text_encoder=text,
+        tokenizer=tokenizer,
+        unet=UNet2DConditionModel(**SD15_UNET),
+        scheduler=EulerDiscreteScheduler(num_train_timesteps=1000),
+        safety_checker=None,
+        feature_extractor=None,
+        requires_safety_checker=False,
+    )
+    model = folder / "sd15-random"
+    pipe.save_pretrained(model)
+    return model
 
 
-def conditioning(
-    model: str, batch: int, device: torch.device, dtype: torch.dtype
-) -> dict[str, Any]:
-    """Random text embeddings shaped as each model's text encoders give them."""
-    width = 2048 if model == "sdxl" else 768
-    kwargs: dict[str, Any] = {
-        "encoder_hidden_states": torch.randn(batch, 77, width, device=device, dtype=dtype)
-    }
-    if model == "sdxl":
-        kwargs["added_cond_kwargs"] = {
-            "text_embeds": torch.randn(batch, 1280, device=device, dtype=dtype),
-            "time_ids": torch.randn(batch, 6, device=device, dtype=dtype),
-        }
-    return kwargs
+def median_seconds(call: Callable[[], object], runs: int) -> tuple[float, list[float]]:
+    """Median wall seconds of `runs` calls after one warm-up, each ended by a CUDA sync."""
+    import torch
 
-
-def timed(run: Callable[[], None], reps: int) -> float:
-    """Best wall time of `reps` runs after one warm-up, with the GPU drained around each."""
-    run()
+    call()
     torch.cuda.synchronize()
-    best = float("inf")
-    for _ in range(reps):
+    times = []
+    for _ in range(runs):
         started = time.perf_counter()
-        run()
+        call()
         torch.cuda.synchronize()
-        best = min(best, time.perf_counter() - started)
-    return best
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), times
 
 
-def count_tflop(
-    model: str, unet: torch.nn.Module, vae: Any, side: int, steps: int, dtype: torch.dtype
-) -> float:
-    """TFLOP of one image: `steps` UNet calls on a guided pair of latents, then one decode.
-
-    Counted on the eager modules, before any compile: FlopCounterMode sees their aten calls.
-    """
+def counted_flops(pipe: Any, side: int, steps: int) -> float:
+    """FLOPs of one image: `steps` UNet calls at batch 2 (guidance) plus one VAE decode."""
+    import torch
     from torch.utils.flop_counter import FlopCounterMode
 
-    device = next(unet.parameters()).device
-    latents = torch.randn(1, 4, side // 8, side // 8, device=device, dtype=dtype)
-    cond = conditioning(model, 2, device, dtype)
+    unet, vae = pipe.unet, pipe.vae
+    latent = side // 8
+    x = torch.randn(2, 4, latent, latent, device="cuda", dtype=unet.dtype)
+    context = torch.randn(2, 77, 768, device="cuda", dtype=unet.dtype)
     with torch.inference_mode():
-        with FlopCounterMode(display=False) as counter:
-            unet(torch.cat([latents, latents]), torch.tensor(999, device=device), **cond)
-        unet_flop = counter.get_total_flops()
-        with FlopCounterMode(display=False) as counter:
-            vae.decode(latents / vae.config.scaling_factor)
-        vae_flop = counter.get_total_flops()
-    return (steps * unet_flop + vae_flop) / 1e12
+        with FlopCounterMode(display=False) as unet_count:
+            unet(x, torch.tensor(500, device="cuda"), encoder_hidden_states=context)
+        with FlopCounterMode(display=False) as vae_count:
+            vae.decode(x[:1] / vae.config.scaling_factor)
+    return steps * unet_count.get_total_flops() + vae_count.get_total_flops()
 
 
-def time_image(
-    model: str,
-    unet: torch.nn.Module,
-    vae: Any,
-    side: int,
-    steps: int,
-    dtype: torch.dtype,
-    reps: int,
-) -> tuple[float, float]:
-    """Best seconds of the denoising loop and of the decode for one image."""
-    from diffusers import EulerDiscreteScheduler
+def measure_ours(model: Path, size: int, steps: int, runs: int) -> tuple[float, list[float], Any]:
+    """The product path's median seconds a frame, its runs and the dtype it chose."""
+    from tools.backends.base import FrameSpec
+    from tools.backends.diffusers import DiffusersBackend
 
-    device = next(unet.parameters()).device
-    scheduler = EulerDiscreteScheduler(num_train_timesteps=1000)
-    cond = conditioning(model, 2, device, dtype)
-    latents = torch.randn(1, 4, side // 8, side // 8, device=device, dtype=dtype)
-
-    def denoise() -> None:
-        scheduler.set_timesteps(steps, device=device)
-        x = latents.clone()
-        for t in scheduler.timesteps:
-            pair = scheduler.scale_model_input(torch.cat([x, x]), t)
-            uncond, text = unet(pair, t, **cond).sample.chunk(2)
-            x = scheduler.step(uncond + GUIDANCE * (text - uncond), t, x).prev_sample
-
-    def decode() -> None:
-        vae.decode(latents / vae.config.scaling_factor)
-
-    with torch.inference_mode():
-        return timed(denoise, reps), timed(decode, reps)
-
-
-def build(config: dict[str, Any], device: str, dtype: torch.dtype) -> tuple[torch.nn.Module, Any]:
-    """A random-weight UNet (channels_last, as the backend sets it) and VAE on the device."""
-    from diffusers import AutoencoderKL, UNet2DConditionModel
-
-    with torch.device(device):  # initialise on the GPU: a CPU init of SDXL's 2.6 B weights is slow
-        unet = UNet2DConditionModel(**config).to(dtype=dtype).eval()
-        vae = AutoencoderKL(**SD_VAE).to(dtype=dtype).eval()
-    unet.to(memory_format=torch.channels_last)
-    return unet, vae
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Print seconds per image and the fraction of the GPU's bf16 peak for each model and size."""
-    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    options.add_argument("--compile", action="store_true", help="torch.compile the UNet first")
-    options.add_argument("--steps", type=int, default=30, help="denoising steps per image")
-    options.add_argument("--reps", type=int, default=2, help="timed runs after the warm-up")
-    args = options.parse_args(argv)
-    if not torch.cuda.is_available():
-        print("no CUDA GPU: skipped")
-        return 0
-    from diffusers.utils import logging
-
-    logging.set_verbosity_error()  # casting random-weight modules to bf16 warns once per module
-    device = "cuda"
-    dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-    name = torch.cuda.get_device_name()
-    peak = peak_tflops(name)
-    print(f"{name}, torch {torch.__version__}, {dtype}, {args.steps} steps, compile={args.compile}")
-    print(
-        f"{'model':<6} {'side':>5} {'unet s':>8} {'vae s':>7} {'s/image':>8} "
-        f"{'TFLOP':>7} {'TFLOP/s':>8} {'of peak':>8} {'GiB':>6}"
+    backend = DiffusersBackend(model, device="cuda", steps=steps, guidance=6.5)
+    spec = FrameSpec(
+        prompt=PROMPT,
+        width=size,
+        height=size,
+        scene_number="1",
+        shot_code="1A",
+        heading="EXT. HARBOUR - DAWN",
     )
-    for model, config in (("sd15", SD15_UNET), ("sdxl", SDXL_UNET)):
-        unet, vae = build(config, device, dtype)
-        attention = {type(p).__name__ for p in unet.attn_processors.values()}
-        print(
-            f"{model}: {sum(p.numel() for p in unet.parameters()) / 1e9:.2f} B UNet weights, "
-            f"attention {', '.join(sorted(attention))}"
-        )
-        tflop = {side: count_tflop(model, unet, vae, side, args.steps, dtype) for side in SIDES}
-        if args.compile:
-            unet.compile(mode="max-autotune-no-cudagraphs")  # as the backend compiles it
-        for side in SIDES:
-            torch.cuda.reset_peak_memory_stats()
-            unet_s, vae_s = time_image(model, unet, vae, side, args.steps, dtype, args.reps)
-            achieved = tflop[side] / (unet_s + vae_s)
-            fraction = f"{achieved / peak:8.1%}" if peak else f"{'n/a':>8}"
-            print(
-                f"{model:<6} {side:>5} {unet_s:8.2f} {vae_s:7.2f} {unet_s + vae_s:8.2f} "
-                f"{tflop[side]:7.1f} {achieved:8.1f} {fraction} "
-                f"{torch.cuda.max_memory_allocated() / 2**30:6.1f}",
-                flush=True,
-            )
-        del unet, vae
+    median, times = median_seconds(lambda: backend.text_to_image(spec, 7), runs)
+    return median, times, backend.pipelines().text_to_image.unet.dtype
+
+
+def main() -> None:
+    """Print ours and raw side by side, their ratio, and the fraction of bf16 peak."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--size", type=int, default=512)
+    args = parser.parse_args()
+    import torch
+    from diffusers import AutoPipelineForText2Image
+
+    if not torch.cuda.is_available():
+        raise SystemExit("needs a CUDA GPU")
+    name = torch.cuda.get_device_name()
+    peak = next((v for k, v in PEAK_BF16_TFLOPS.items() if k in name), None)
+    with tempfile.TemporaryDirectory() as folder:
+        model = build_model(Path(folder))
+        ours, ours_all, dtype = measure_ours(model, args.size, args.steps, args.runs)
         torch.cuda.empty_cache()
-    if peak is None:
-        print(f"no bf16 peak on record for {name}: fractions left out")
-    return 0
+
+        raw_pipe = AutoPipelineForText2Image.from_pretrained(str(model), dtype=dtype).to("cuda")
+        raw_pipe.set_progress_bar_config(disable=True)
+
+        def raw() -> object:
+            generator = torch.Generator("cuda").manual_seed(7)
+            return raw_pipe(
+                PROMPT,
+                width=args.size,
+                height=args.size,
+                num_inference_steps=args.steps,
+                guidance_scale=6.5,
+                generator=generator,
+            ).images[0]
+
+        raw_seconds, raw_all = median_seconds(raw, args.runs)
+        flops = counted_flops(raw_pipe, args.size, args.steps)
+    print(
+        f"{name}, torch {torch.__version__}, {dtype}, {args.size}x{args.size}, "
+        f"{args.steps} steps, guidance 6.5, median of {args.runs}"
+    )
+    print(f"{'':<34}{'s / frame':>10}{'TFLOP/s':>10}{'of bf16 peak':>14}")
+    for label, seconds in (
+        ("DiffusersBackend.text_to_image", ours),
+        ("raw diffusers pipeline", raw_seconds),
+    ):
+        rate = flops / seconds / 1e12
+        share = f"{rate / peak:.1%}" if peak else "n/a"
+        print(f"{label:<34}{seconds:10.3f}{rate:10.1f}{share:>14}")
+    print(f"ratio ours / raw: {ours / raw_seconds:.3f} (counted {flops / 1e12:.2f} TFLOP a frame)")
+    print("runs ours:", [round(t, 3) for t in ours_all], "raw:", [round(t, 3) for t in raw_all])
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    main()

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=lambda: Path.home() / ".frameline")
     database_url: str | None = None
     chroma_url: str | None = None
+    url: str | None = None  # a running server the CLI goes through
+    api_key: str | None = None  # its key; else FRAMELINE_HOME/admin.key
     chat_model: str = "offline"
     bedrock_endpoint_url: str | None = None
     aws_region: str = "us-east-1"
@@ -49,6 +51,9 @@ class Settings(BaseSettings):
     c2pa_cert: Path | None = None
     c2pa_key: Path | None = None
     c2pa_alg: str = "es256"
+    watermark: bool = True  # invisible watermark naming version and project on every frame
+    c2pa: bool = True  # signed Content Credentials (installation certificate if none is set)
+    embed_prompts: bool = True  # prompts in the file's metadata; always kept in the records
     device: str = "auto"
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
@@ -62,6 +67,7 @@ class Settings(BaseSettings):
     daily_gpu_seconds_per_person: Decimal | None = None
     daily_gpu_seconds_per_project: Decimal | None = None
     debug: bool = False
+    secure_cookies: bool | None = None  # None: on when serving on a non-loopback host
     face_threshold: float = 0.6
     max_upload_mb: int = 25
     currency: str = "USD"

@@ -8,8 +8,6 @@ other commands that need it say so in one line instead of corrupting it.
 from __future__ import annotations
 
 import fcntl
-import json
-import os
 import threading
 import time
 from collections.abc import Iterator
@@ -22,23 +20,13 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import Conflict, InvalidInput
+from frameline.remote import running_server
 from frameline.settings import Settings
 from memory.assets import AssetStore
 from memory.database import open_engine, session_factory, transaction, upgrade
 
-SERVER_FILE = "server.json"
 VECTOR_LOCK = "vectors.lock"
 LOCK_WAIT_SECONDS = 60.0
-
-
-def running_server(home: Path) -> dict[str, Any] | None:
-    """The server recorded in home, if its process is still alive."""
-    try:
-        record = json.loads((home / SERVER_FILE).read_text())
-        os.kill(int(record["pid"]), 0)
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return record
 
 
 def _take_vector_lock(home: Path) -> IO[str]:

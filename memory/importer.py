@@ -8,8 +8,9 @@ flagged stale so nobody approves a frame of a scene that no longer reads that wa
 from __future__ import annotations
 
 import hashlib
+import heapq
+import zlib
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from typing import Any
 
 from sqlalchemy import select, update
@@ -33,6 +34,10 @@ from memory.store import active_scenes, alias_map, list_characters, touch_memory
 
 SIMILAR_SAME_HEADING = 0.5
 SIMILAR_ANY_HEADING = 0.75
+SHINGLE_WORDS = 2
+SKETCH_SIZE = 256
+"""Scene texts are compared by their word pairs; a long text keeps only its 256 smallest
+hashes (a bottom-k sketch), so matching stays linear in the script's length."""
 
 
 @dataclass
@@ -70,19 +75,53 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _similarity(a: str, b: str) -> float:
-    """Word-level similarity of two scene texts, cheap bounds first."""
-    words_a, words_b = a.split(), b.split()
-    matcher = SequenceMatcher(None, words_a, words_b, autojunk=False)
-    if matcher.real_quick_ratio() < SIMILAR_SAME_HEADING or matcher.quick_ratio() < 0.5:
+def _sketch(text: str) -> frozenset[int]:
+    """The smallest hashes of the text's word pairs: enough to estimate resemblance."""
+    words = text.split()
+    shingles = {
+        zlib.crc32(" ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8"))
+        for i in range(max(1, len(words) - SHINGLE_WORDS + 1))
+    }
+    return frozenset(heapq.nsmallest(SKETCH_SIZE, shingles))
+
+
+def _similarity(a: frozenset[int], b: frozenset[int]) -> float:
+    """Dice similarity of two texts' word pairs, estimated from their sketches.
+
+    Exact for texts of up to 256 word pairs; longer ones are compared on the smallest hashes of
+    their union (bottom-k MinHash), so a comparison costs the same whatever the texts' length.
+    """
+    if not a or not b or 2 * min(len(a), len(b)) / (len(a) + len(b)) < SIMILAR_SAME_HEADING:
         return 0.0
-    return matcher.ratio()
+    union = sorted(a | b)[:SKETCH_SIZE]
+    cutoff = union[-1]
+    shared = sum(1 for value in a & b if value <= cutoff)
+    jaccard = shared / len(union)
+    return 2 * jaccard / (1 + jaccard)
 
 
 def match_scenes(old: list[Scene], new: list[SceneDraft]) -> dict[int, Scene]:
     """Pair new scenes (by position) with old ones: number, then heading+text, then text alone."""
     pairs: dict[int, Scene] = {}
     free = {scene.id: scene for scene in old}
+    old_sketches: dict[int, frozenset[int]] = {}
+    new_sketches: dict[int, frozenset[int]] = {}
+    scores: dict[tuple[int, int], float] = {}
+
+    def similarity(scene: Scene, draft: SceneDraft) -> float:
+        """Each text sketched once and each pair scored once, whatever the passes."""
+        key = (scene.id, draft.position)
+        if key not in scores:
+            if scene.text == draft.text:
+                scores[key] = 1.0
+            else:
+                if scene.id not in old_sketches:
+                    old_sketches[scene.id] = _sketch(scene.text)
+                if draft.position not in new_sketches:
+                    new_sketches[draft.position] = _sketch(draft.text)
+                scores[key] = _similarity(old_sketches[scene.id], new_sketches[draft.position])
+        return scores[key]
+
     by_number = {scene.number.upper(): scene for scene in old}
     for draft in new:
         candidate = by_number.get(draft.number.upper())
@@ -90,11 +129,7 @@ def match_scenes(old: list[Scene], new: list[SceneDraft]) -> dict[int, Scene]:
             continue
         same_heading = candidate.heading.upper() == draft.heading.upper()
         numbered = not draft.number.isdigit() or draft.number != str(draft.position)
-        if (
-            numbered
-            or same_heading
-            or _similarity(candidate.text, draft.text) >= SIMILAR_ANY_HEADING
-        ):
+        if numbered or same_heading or similarity(candidate, draft) >= SIMILAR_ANY_HEADING:
             pairs[draft.position] = free.pop(candidate.id)
     for threshold, same_heading_only in (
         (SIMILAR_SAME_HEADING, True),
@@ -107,7 +142,7 @@ def match_scenes(old: list[Scene], new: list[SceneDraft]) -> dict[int, Scene]:
             for scene in free.values():
                 if same_heading_only and scene.heading.upper() != draft.heading.upper():
                     continue
-                score = 1.0 if scene.text == draft.text else _similarity(scene.text, draft.text)
+                score = similarity(scene, draft)
                 if score >= best_score:
                     best, best_score = scene, score
             if best is not None:
@@ -129,6 +164,7 @@ def _apply(scene: Scene, draft: SceneDraft) -> None:
     scene.text = draft.text
     scene.text_sha256 = _sha(draft.text)
     scene.characters = list(draft.characters)
+    scene.contents = draft.contents.to_json() if draft.contents else {}
     scene.removed = False
     scene.updated_at = utcnow()
 
@@ -142,6 +178,7 @@ def _differs(scene: Scene, draft: SceneDraft) -> bool:
         scene.time_of_day,
         list(scene.characters),
         scene.eighths,
+        scene.contents,
     ) != (
         draft.number,
         draft.position,
@@ -149,6 +186,7 @@ def _differs(scene: Scene, draft: SceneDraft) -> bool:
         draft.time_of_day,
         list(draft.characters),
         draft.eighths,
+        draft.contents.to_json() if draft.contents else {},
     )
 
 
@@ -208,6 +246,7 @@ def _sync_cast(session: Session, project: Project, screenplay: Screenplay) -> No
                 name=member.name,
                 aliases=sorted(set(member.aliases) - {member.name}),
                 description=member.introduction,
+                look=member.look,
             )
             session.add(character)
             existing[member.name.upper()] = character
@@ -219,6 +258,8 @@ def _sync_cast(session: Session, project: Project, screenplay: Screenplay) -> No
             character.in_script = True
             if not character.description and member.introduction:
                 character.description = member.introduction
+            if not character.look_edited:
+                character.look = member.look
     for key, character in existing.items():
         if key not in present:
             character.in_script = False

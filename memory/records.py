@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -108,6 +109,9 @@ class Character(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     in_script: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    look: Mapped[str] = mapped_column(Text, default="")
+    """What frames draw: gathered from the script's descriptions, or as a person set it."""
+    look_edited: Mapped[bool] = mapped_column(Boolean, default=False)
 
     references: Mapped[list[CharacterReference]] = relationship(
         back_populates="character", order_by="CharacterReference.id"
@@ -178,6 +182,8 @@ class Scene(Base):
     characters: Mapped[list[Any]] = mapped_column(default=list)
     removed: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    contents: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    """Setting, props, vehicles, weather, light, resolved time of day (`SceneContents`)."""
 
 
 class Shot(Base):
@@ -221,6 +227,8 @@ class Version(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     job_id: Mapped[str | None] = mapped_column(String(40), default=None, index=True)
     status_history: Mapped[list[Any]] = mapped_column(default=list)
+    depicts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    """The shot description the frame was drawn from (`Depiction.to_json()`)."""
 
     @property
     def version_id(self) -> str:
@@ -403,3 +411,112 @@ class SlackEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class WebSession(Base):
+    """A signed-in browser: the cookie holds only a random id whose hash is kept here."""
+
+    __tablename__ = "web_sessions"
+
+    id_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+
+
+class WebChatThread(Base):
+    """The web chat panel's conversation of one person on one project, kept across sign-ins."""
+
+    __tablename__ = "web_chat_threads"
+    __table_args__ = (UniqueConstraint("person_id", "project_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    thread_id: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class VersionComment(Base):
+    """A note on one frame: who wrote it, in which role, when."""
+
+    __tablename__ = "version_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), index=True)
+    person: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    mentions: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def comment_id(self) -> str:
+        """The id people type for a note."""
+        return f"c{self.id}"
+
+
+class SignInLink(Base):
+    """A one-time web sign-in link for a key, kept only as a hash; spent on first use."""
+
+    __tablename__ = "signin_links"
+
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id"))
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+Index(
+    "uq_versions_one_locked_per_shot",
+    Version.shot_id,
+    unique=True,
+    sqlite_where=text("status = 'locked'"),
+    postgresql_where=text("status = 'locked'"),
+)
+"""A shot has at most one locked version, held by the database even against concurrent locks."""
+
+
+class ConversationMember(Base):
+    """A person taking part in a conversation of one project: only they may read it or post to it
+    through the API (a Slack thread takes in whoever of its channel writes in it)."""
+
+    __tablename__ = "conversation_members"
+    __table_args__ = (UniqueConstraint("thread_id", "person"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[str] = mapped_column(String(200), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    person: Mapped[str] = mapped_column(String(200))
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BudgetRevision(Base):
+    """One budget or cost-report import as it was: imports replace the current lines, and every
+    earlier revision stays readable here (`frameline budget history`)."""
+
+    __tablename__ = "budget_revisions"
+    __table_args__ = (UniqueConstraint("project_id", "kind", "revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    revision: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(255))
+    imported_by: Mapped[str] = mapped_column(String(200))
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    total: Mapped[str] = mapped_column(String(40))
+    lines: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class SlackFramePost(Base):
+    """A Slack thread a frame was posted in: where notes on that frame are told too."""
+
+    __tablename__ = "slack_frame_posts"
+    __table_args__ = (UniqueConstraint("version_id", "channel_id", "thread_ts"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), index=True)
+    channel_id: Mapped[str] = mapped_column(String(64))
+    thread_ts: Mapped[str] = mapped_column(String(64))
+    posted_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -229,10 +229,24 @@ def list_facts(session: Session, project: Project) -> list[ContinuityFact]:
     )
 
 
+def place_of_version(session: Session, version: Version) -> tuple[Shot, Scene, Project]:
+    """The version's shot, scene and project: the one lookup every front door uses."""
+    shot = session.get(Shot, version.shot_id)
+    scene = session.get(Scene, shot.scene_id) if shot else None
+    project = session.get(Project, shot.project_id) if shot else None
+    if shot is None or scene is None or project is None:
+        raise NotFound(f"{version.version_id} belongs to no project")
+    return shot, scene, project
+
+
 def project_of_version(session: Session, version: Version) -> str:
     """The slug of the project a version belongs to."""
-    shot = session.get(Shot, version.shot_id)
-    project = session.get(Project, shot.project_id) if shot else None
-    if project is None:
-        raise NotFound(f"{version.version_id} belongs to no project")
-    return project.slug
+    return place_of_version(session, version)[2].slug
+
+
+def version_of_project(session: Session, project: Project, version_id: str) -> Version:
+    """A version by the id people type; one of another project is not found."""
+    version = get_version(session, version_id)
+    if place_of_version(session, version)[2].id != project.id:
+        raise NotFound(f"project {project.slug!r} has no version {version_id!r}")
+    return version

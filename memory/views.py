@@ -33,6 +33,7 @@ def scene_json(scene: Any) -> dict[str, Any]:
         "page_start": round(scene.page_start, 2),
         "page_end": round(scene.page_end, 2),
         "eighths": scene.eighths,
+        "contents": dict(scene.contents or {}),
     }
 
 
@@ -42,6 +43,7 @@ def character_json(character: Any) -> dict[str, Any]:
         "name": character.name,
         "aliases": list(character.aliases),
         "description": character.description,
+        "look": character.look or character.description,
         "in_script": character.in_script,
         "references": len(character.references),
     }

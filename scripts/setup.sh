@@ -2,7 +2,8 @@
 # Sets up Frameline in .venv: CPU torch first (so pip never pulls a CUDA build), then the
 # project with its dev extras. Idempotent: a second run with an unchanged pyproject.toml is a
 # few checks. `scripts/setup.sh --services` also installs the Debian packages the services and
-# browser tests use (redis-server, postgresql, chromium).
+# browser tests use (redis-server, postgresql, chromium) and the animatic's scratch audio
+# (espeak-ng).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +29,7 @@ if [ "${1:-}" = "--services" ]; then
     command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+    command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
     if [ "${#missing[@]}" -gt 0 ]; then
         SUDO=""
         [ "$(id -u)" -eq 0 ] || SUDO="sudo"

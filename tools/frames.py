@@ -11,7 +11,7 @@ import re
 import secrets
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from PIL import Image
@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.errors import Conflict, InvalidInput, NotFound
-from memory.records import Project, Scene, Shot, Version
+from memory.records import Job, Project, Scene, Shot, Version
 from memory.store import (
     get_project,
     get_scene,
@@ -29,11 +29,12 @@ from memory.store import (
     touch_memory,
     versions_of_shot,
 )
-from tools.backends.base import FrameSpec, ImageBackend
+from tools.backends.base import Depiction, FrameSpec, ImageBackend
 from tools.context import Actor, Studio, require
 from tools.ledger import add_entry, frame_cost
 from tools.prompting import frame_spec
-from tools.provenance import encode_png, manifest
+from tools.provenance import FrameMarks, frame_provenance, manifest, mark_frame
+from tools.signing import frame_ingredients, frame_signer
 
 MIN_WIDTH = 512
 MAX_SIDE = 4096
@@ -67,6 +68,8 @@ class VersionView:
     created_by: str
     created_at: str
     notes: tuple[str, ...] = ()
+    depicts: dict[str, Any] = field(default_factory=dict)
+    """What the frame shows (`Depiction.to_json()`): setting, time, weather, light, props, cast."""
 
     def to_json(self) -> dict[str, Any]:
         """The documented fields and the extras that explain the frame."""
@@ -101,6 +104,7 @@ def version_view(session: Session, studio: Studio, version: Version) -> VersionV
         created_by=version.created_by,
         created_at=version.created_at.isoformat(),
         notes=tuple(version.parameters.get("notes", ())),
+        depicts=Depiction.from_json(version.depicts).to_json(),
     )
 
 
@@ -162,30 +166,18 @@ def store_frame(
     parent: Version | None = None,
     job_id: str | None = None,
 ) -> Version:
-    """Write the PNG durably, then add the version row and its cost in the caller's transaction."""
-    provenance = {
-        "prompt": spec.prompt,
-        "negative_prompt": spec.negative_prompt,
-        "seed": seed,
-        "backend": backend.name,
-        "model_id": backend.model_id,
-        "model_hash": backend.model_hash,
-        "parent": f"v{parent.id}" if parent else None,
-        "shot": shot.code,
-        "parameters": parameters,
-    }
-    png = encode_png(image, provenance)
-    settings = studio.settings
-    if settings.c2pa_cert is not None and settings.c2pa_key is not None:
-        from tools.signing import c2pa_manifest, sign_png
+    """Write the PNG durably, then add the version row and its cost in the caller's transaction.
 
-        claim = c2pa_manifest(provenance, f"{shot.code}.png", "0.1.0")
-        png = sign_png(png, claim, settings.c2pa_cert, settings.c2pa_key, settings.c2pa_alg)
-    sha256 = studio.assets.put(png)
+    The row is flushed first (uncommitted) so its id can be marked into the pixels and named in
+    the credentials; the PNG is written before the caller commits, so a committed version always
+    has its file and a crash in between leaves only an unreferenced one.
+    """
+    project_row = session.get(Project, shot.project_id)
+    assert project_row is not None
     version = Version(
         shot_id=shot.id,
         parent_id=parent.id if parent else None,
-        asset_sha256=sha256,
+        asset_sha256="",
         width=image.width,
         height=image.height,
         prompt=spec.prompt,
@@ -197,8 +189,35 @@ def store_frame(
         continuity="pending",
         created_by=actor.person,
         job_id=job_id,
+        depicts=spec.depicts.to_json() if spec.depicts else {},
     )
     session.add(version)
+    session.flush()
+    settings = studio.settings
+    provenance = frame_provenance(
+        version_id=version.version_id,
+        project=project_row.slug,
+        shot=shot.code,
+        parent=parent.version_id if parent else None,
+        seed=seed,
+        backend=backend,
+        prompt=spec.prompt,
+        negative_prompt=spec.negative_prompt,
+        parameters=parameters,
+        embed_prompts=settings.embed_prompts,
+    )
+    marks = FrameMarks(settings.watermark, settings.c2pa, settings.embed_prompts)
+    png = mark_frame(
+        image,
+        provenance,
+        version_number=version.id,
+        project=project_row.slug,
+        marks=marks,
+        signer=frame_signer(settings) if marks.c2pa else None,
+        ingredients=frame_ingredients(studio, parent, spec),
+        keeps_parent_pixels=parameters.get("mode") == "region",
+    )
+    version.asset_sha256 = studio.assets.put(png)
     session.flush()
     project = session.get(Project, shot.project_id)
     scene = session.get(Scene, shot.scene_id)
@@ -220,7 +239,11 @@ def store_frame(
     )
     studio.assets.put_named(
         f"manifests/{version.version_id}.json",
-        manifest({"version_id": version.version_id, "shot": shot.code}, provenance, sha256),
+        manifest(
+            {"version_id": version.version_id, "shot": shot.code},
+            provenance,
+            version.asset_sha256,
+        ),
     )
     return version
 
@@ -234,6 +257,7 @@ def spec_parameters(spec: FrameSpec, **extra: Any) -> dict[str, Any]:
         "characters": [c.name for c in spec.characters],
         "width": spec.width,
         "height": spec.height,
+        "depicts": spec.depicts.to_json() if spec.depicts else None,
         **extra,
     }
 
@@ -254,23 +278,50 @@ def render_frame(
     count: int = 1,
     progress: StepReport | None = None,
     job_id: str | None = None,
+    candidates: int = 1,
 ) -> list[VersionView]:
-    """Render new frames of a scene: a new shot, or fresh takes (parentless) of an existing one."""
+    """Render new frames of a scene: a new shot, or fresh takes (parentless) of an existing one.
+
+    With `candidates` above 1 each frame is the best of that many takes by continuity score.
+    """
     require(actor, "render", "render frames")
     if not 1 <= count <= MAX_FRAMES_PER_REQUEST:
         raise InvalidInput(f"count must be 1–{MAX_FRAMES_PER_REQUEST}, not {count}")
     backend = studio.image_backend()
+    if candidates != 1:
+        from tools.candidates import check_candidates
+
+        check_candidates(candidates, backend)
     width, height = check_size(*(size or backend.default_size), backend)
     first_seed = check_seed(seed)
     seeds = [(first_seed + n) % SEED_LIMIT for n in range(count)]
     spec, shot_id, reserved = _reserve_shot(
-        studio, project, scene, shot, prompt or "", characters, framing, angle, (width, height)
+        studio,
+        project,
+        scene,
+        shot,
+        prompt or "",
+        characters,
+        framing,
+        angle,
+        (width, height),
+        job_id,
     )
     fitted, note = backend.fit_prompt(spec.prompt)
     spec = replace(spec, prompt=fitted)
     try:
         made = _render_and_store(
-            studio, actor, backend, spec, seeds, shot_id, prompt or "", note, progress, job_id
+            studio,
+            actor,
+            backend,
+            spec,
+            seeds,
+            shot_id,
+            prompt or "",
+            note,
+            progress,
+            job_id,
+            (project, candidates),
         )
     except BaseException:
         if reserved:
@@ -290,10 +341,23 @@ def _render_and_store(
     note: str | None,
     progress: StepReport | None,
     job_id: str | None,
+    choose: tuple[str, int] | None = None,
 ) -> list[int]:
-    """Draw the frames, then store them as versions of the shot in one transaction."""
+    """Draw the frames, then store them as versions of the shot in one transaction.
+
+    `choose` is (project, candidates): each frame is then the best of that many takes, and
+    its version records every take's continuity score.
+    """
     started = time.monotonic()
-    images = backend.text_to_images([spec] * len(seeds), seeds, progress)
+    takes: list[list[Any]] = [[] for _ in seeds]
+    if choose is not None and choose[1] > 1:
+        from tools.candidates import best_takes
+
+        images, seeds, takes = best_takes(
+            studio, choose[0], backend, spec, seeds, choose[1], progress
+        )
+    else:
+        images = backend.text_to_images([spec] * len(seeds), seeds, progress)
     seconds = time.monotonic() - started
     with studio.transaction() as session:
         shot_row = session.get(Shot, shot_id)
@@ -314,13 +378,23 @@ def _render_and_store(
                     spec,
                     words=words,
                     render_seconds=round(seconds / len(seeds), 3),
-                    notes=[note] if note else [],
+                    **{"notes": [note] if note else [], **_candidates_record(take_scores, note)},
                 ),
                 job_id=job_id,
             )
-            for image, image_seed in zip(images, seeds, strict=True)
+            for image, image_seed, take_scores in zip(images, seeds, takes, strict=True)
         ]
         return [v.id for v in versions]
+
+
+def _candidates_record(takes: Sequence[Any], note: str | None) -> dict[str, Any]:
+    """A chosen take's record for its version: every take's scores, and a note saying why."""
+    if not takes:
+        return {}
+    from tools.candidates import describe_choice
+
+    notes = [note] if note else []
+    return {"candidates": [t.to_json() for t in takes], "notes": [*notes, describe_choice(takes)]}
 
 
 def _reserve_shot(
@@ -333,11 +407,13 @@ def _reserve_shot(
     framing: str,
     angle: str,
     size: tuple[int, int],
+    job_id: str | None = None,
 ) -> tuple[FrameSpec, int, bool]:
     """The frame's spec and its shot, a new one created now so two renders never share a code.
 
     Returns (spec, shot id, whether this call created the shot). A clash with a render that took
-    the same new code a moment earlier is retried with the next free code.
+    the same new code a moment earlier is retried with the next free code. A new shot is noted
+    on the job in the same transaction, so a crash before its first version cannot orphan it.
     """
     for _ in range(RESERVE_ATTEMPTS):
         try:
@@ -358,7 +434,11 @@ def _reserve_shot(
                 )
                 if existing is not None:
                     return spec, existing.id, False
-                return spec, _new_shot(session, record, scene_row, spec, words).id, True
+                new = _new_shot(session, record, scene_row, spec, words)
+                job = session.get(Job, job_id) if job_id is not None else None
+                if job is not None:
+                    job.result = {**job.result, "reserved_shot": new.id}
+                return spec, new.id, True
         except IntegrityError:
             continue
     raise Conflict(f"scene {scene} is getting new shots faster than codes can be given; retry")

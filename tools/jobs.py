@@ -16,16 +16,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from core import errors
 from core.errors import Conflict, FramelineError, InvalidInput, NotFound
-from memory.records import Job, Project, Version, utcnow
-from memory.store import get_project
+from memory.records import Job, Project, Shot, Version, utcnow
+from memory.store import versions_of_shot
 from tools.context import Actor, Studio, require
 from tools.frames import render_frame, version_view
 from tools.revisions import revise_frame
 
 KINDS = ("render", "revise")
 FINISHED = ("done", "failed", "cancelled")
+WAITING = "waiting"
+"""A job that waits for a person's approval: no worker runs it until it is released."""
 PROGRESS_WRITE_EVERY = 0.5
 
 Event = tuple[str, dict[str, Any]]
@@ -119,39 +123,55 @@ def check_request(kind: str, request: dict[str, Any]) -> None:
 def submit_job(
     studio: Studio, actor: Actor, project: str, kind: str, request: dict[str, Any]
 ) -> JobView:
-    """Queue a job (its record is written before any worker sees it)."""
-    require(actor, kind, f"{kind} frames")
+    """Queue a job through the policy (a gated render waits for its approval in `waiting`)."""
+    from tools.policy import submit
+
+    return submit(studio, actor, project, kind, request).job
+
+
+def add_job(
+    session: Session,
+    actor: Actor,
+    project: Project,
+    kind: str,
+    request: dict[str, Any],
+    state: str = "queued",
+) -> Job:
+    """Check a job's request and add its record in the caller's transaction."""
     check_request(kind, request)
-    with studio.transaction() as session:
-        record = get_project(session, project)
-        _preflight(session, record, kind, request)
-        job = Job(
-            id="j" + secrets.token_hex(8),
-            project_id=record.id,
-            kind=kind,
-            state="queued",
-            request=request,
-            person=actor.person,
-            role=actor.role,
-        )
-        session.add(job)
-        session.flush()
-        return job_view(job, record.slug)
+    _preflight(session, project, kind, request)
+    job = Job(
+        id="j" + secrets.token_hex(8),
+        project_id=project.id,
+        kind=kind,
+        state=state,
+        request=request,
+        person=actor.person,
+        role=actor.role,
+    )
+    session.add(job)
+    session.flush()
+    return job
+
+
+def job_failure(view: JobView) -> FramelineError:
+    """The error a finished job that made nothing stands for, of the kind it failed with."""
+    kind = getattr(errors, str(view.result.get("error_kind")), None)
+    if not (isinstance(kind, type) and issubclass(kind, FramelineError)):
+        kind = errors.BackendUnavailable
+    return kind(view.error or f"job {view.job_id} {view.state}")
 
 
 def _preflight(session: Any, project: Project, kind: str, request: dict[str, Any]) -> None:
     """Refuse bad input before anything is written: unknown scene or version, bad region."""
-    from memory.records import Shot
-    from memory.store import get_scene, get_version
+    from memory.store import get_scene, place_of_version, version_of_project
     from tools.revisions import parse_box, region_box
 
     if kind == "render":
         get_scene(session, project, str(request["scene"]))
         return
-    version = get_version(session, str(request["version_id"]))
-    shot = session.get(Shot, version.shot_id)
-    if shot is None or shot.project_id != project.id:
-        raise NotFound(f"project {project.slug!r} has no version {request['version_id']!r}")
+    version = version_of_project(session, project, str(request["version_id"]))
+    shot = place_of_version(session, version)[0]
     if version.status == "locked":
         raise Conflict(
             f"{version.version_id} is locked; render a new take of shot {shot.code} instead"
@@ -176,7 +196,7 @@ def get_job(studio: Studio, job_id: str, project: str | None = None) -> JobView:
 
 
 def cancel_job(studio: Studio, actor: Actor, job_id: str) -> JobView:
-    """Cancel a queued or running job; finished jobs stay as they ended."""
+    """Cancel a queued, waiting or running job; finished jobs stay as they ended."""
     with studio.transaction() as session:
         job = session.get(Job, job_id)
         if job is None:
@@ -185,7 +205,7 @@ def cancel_job(studio: Studio, actor: Actor, job_id: str) -> JobView:
             require(actor, "approve", f"cancel {job.person}'s job")
         if job.state in FINISHED:
             raise Conflict(f"job {job_id} is already {job.state}")
-        job.state = "cancelled" if job.state == "queued" else job.state
+        job.state = "cancelled" if job.state in ("queued", WAITING) else job.state
         job.error = f"cancelled by {actor.person}"
         if job.state == "cancelled":
             job.finished_at = utcnow()
@@ -194,23 +214,36 @@ def cancel_job(studio: Studio, actor: Actor, job_id: str) -> JobView:
 
 
 def recover_jobs(studio: Studio, worker: str | None = None) -> list[str]:
-    """After a crash: running jobs that made their version are done, the others failed."""
+    """After a crash: running jobs that made their version are done, the others failed.
+
+    A recovered job's result has the shape of a normal one, and a shot the failed job created
+    for frames it never made is removed.
+    """
     recovered = []
     with studio.transaction() as session:
         query = select(Job).where(Job.state == "running")
         if worker is not None:
             query = query.where(Job.worker == worker)
         for job in session.scalars(query):
-            made = list(session.scalars(select(Version).where(Version.job_id == job.id)))
+            made = _made_by(session, studio, job.id)
             if made:
                 job.state = "done"
-                job.result = {"versions": [v.version_id for v in made]}
+                job.result = {"versions": made}
             else:
+                release_reserved_shot(session, job)
                 job.state = "failed"
+                job.result = {"error_kind": "BackendUnavailable"}
                 job.error = "the worker stopped while this job was running; run it again"
             job.finished_at = utcnow()
             recovered.append(job.id)
     return recovered
+
+
+def release_reserved_shot(session: Session, job: Job) -> None:
+    """Remove the shot a job created for its frames when it holds no version."""
+    shot = session.get(Shot, job.result.get("reserved_shot") or 0)
+    if shot is not None and not versions_of_shot(session, shot):
+        session.delete(shot)
 
 
 def _claim(studio: Studio, job_id: str, worker: str) -> tuple[Job, str] | None:
@@ -219,7 +252,7 @@ def _claim(studio: Studio, job_id: str, worker: str) -> tuple[Job, str] | None:
         job = session.get(Job, job_id)
         if job is None:
             raise NotFound(f"no job {job_id!r}")
-        if job.state in FINISHED:
+        if job.state in FINISHED or job.state == WAITING:
             return None
         if job.error and job.error.startswith("cancelled by"):
             job.state = "cancelled"
@@ -239,6 +272,8 @@ def _finish(
     with studio.transaction() as session:
         job = session.get(Job, job_id)
         assert job is not None
+        if state != "done":
+            release_reserved_shot(session, job)
         job.state = state
         job.result = result
         job.error = error
@@ -249,15 +284,17 @@ def _finish(
         return job_view(job, owner.slug if owner else "")
 
 
+def _made_by(session: Session, studio: Studio, job_id: str) -> list[dict[str, Any]]:
+    """The versions a job committed, as a finished job's result lists them."""
+    made = session.scalars(select(Version).where(Version.job_id == job_id).order_by(Version.id))
+    return [version_view(session, studio, v).to_json() for v in made]
+
+
 def _existing_result(studio: Studio, job_id: str) -> dict[str, Any] | None:
     """The versions a previous attempt of this job already committed, if any."""
     with studio.transaction() as session:
-        made = list(
-            session.scalars(select(Version).where(Version.job_id == job_id).order_by(Version.id))
-        )
-        if not made:
-            return None
-        return {"versions": [version_view(session, studio, v).to_json() for v in made]}
+        made = _made_by(session, studio, job_id)
+        return {"versions": made} if made else None
 
 
 def _progress_writer(
@@ -318,6 +355,7 @@ def execute_job(
                 count=int(request.get("count") or 1),
                 progress=progress,
                 job_id=job_id,
+                candidates=int(request.get("candidates") or 1),
             )
         else:
             region = request.get("region")

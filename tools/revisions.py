@@ -15,11 +15,14 @@ from typing import Any
 
 import numpy as np
 from PIL import Image
+from sqlalchemy.orm import Session
 
 from core.errors import Conflict, InvalidInput
 from memory.records import Project, Scene, Shot, Version
 from memory.store import get_version
+from tools.backends.base import Depiction
 from tools.context import Actor, Studio, require
+from tools.depiction import apply_words
 from tools.frames import (
     StepReport,
     VersionView,
@@ -28,7 +31,7 @@ from tools.frames import (
     spec_parameters,
     store_frame,
 )
-from tools.prompting import frame_spec
+from tools.prompting import cast_in_frame, cast_looks, frame_spec, shot_depiction
 
 Box = tuple[int, int, int, int]
 
@@ -164,19 +167,50 @@ def region_mask(size: tuple[int, int], box: Box) -> Image.Image:
 
 
 def composite_inside(parent: Image.Image, edited: Image.Image, box: Box) -> Image.Image:
-    """Blend the edit into the box with a feathered edge inside it; outside stays the parent's."""
+    """Blend the edit into the box with no seam; every pixel outside the box stays the parent's.
+
+    The edit fades in over a band inside the box (a fifth of its shorter side, up to 48 px) on
+    a smoothstep that starts at almost nothing on the box's own edge, so the step across the
+    edge is the parent's own and no step in the band is steeper than the change spread over it.
+    """
     x0, y0, x1, y1 = box
     base = np.asarray(parent.convert("RGB"), dtype=np.uint8).copy()
     patch = np.asarray(edited.convert("RGB").resize(parent.size), dtype=np.float32)[y0:y1, x0:x1]
-    feather = max(1, min(16, (x1 - x0) // 8, (y1 - y0) // 8))
-    ys = np.arange(y1 - y0, dtype=np.float32)
-    xs = np.arange(x1 - x0, dtype=np.float32)
-    edge_y = np.minimum(ys + 1, (y1 - y0) - ys)
-    edge_x = np.minimum(xs + 1, (x1 - x0) - xs)
-    alpha = np.clip(np.minimum.outer(edge_y, edge_x) / feather, 0.0, 1.0)[..., None]
+    width, height = x1 - x0, y1 - y0
+    feather = max(1.0, min(48.0, width / 5, height / 5))
+    ys = np.arange(height, dtype=np.float32)
+    xs = np.arange(width, dtype=np.float32)
+    # distance of each pixel's centre from the box's edge: half a pixel on its outermost ones
+    edge = np.minimum.outer(np.minimum(ys, height - 1 - ys), np.minimum(xs, width - 1 - xs)) + 0.5
+    ramp = np.clip(edge / feather, 0.0, 1.0)
+    alpha = (ramp * ramp * (3.0 - 2.0 * ramp))[..., None]
     inside = base[y0:y1, x0:x1].astype(np.float32)
     base[y0:y1, x0:x1] = np.round(alpha * patch + (1.0 - alpha) * inside).astype(np.uint8)
     return Image.fromarray(base, "RGB")
+
+
+def revised_depiction(
+    session: Session, project: Project, scene: Scene, parent: Version, instruction: str
+) -> Depiction:
+    """The parent's shot description changed by the instruction (built from the scene first
+    for a parent stored before versions kept one)."""
+    before: dict[str, Any] = dict(parent.parameters)
+    if parent.depicts:
+        start = Depiction.from_json(parent.depicts)
+    else:
+        start = shot_depiction(
+            session,
+            project,
+            scene,
+            cast_in_frame(session, project, scene, before.get("characters") or None),
+            words=before.get("words", ""),
+            framing=before.get("framing", "medium"),
+            angle=before.get("angle", "eye-level"),
+            time_of_day=before.get("time_of_day"),
+        )
+    return apply_words(
+        start, instruction, cast_looks(session, project, scene.contents.get("looks"))
+    )
 
 
 def revise_frame(
@@ -217,17 +251,19 @@ def revise_frame(
             box = region_box(chosen, parent.width, parent.height)
         words = " ".join(p for p in (before.get("words", ""), plan.words) if p)
         extras = [p for p in (plan.lens, *(f"keep {k}" for k in plan.keep)) if p]
+        depicts = revised_depiction(session, project, scene, parent, instruction)
         spec = frame_spec(
             session,
             project,
             scene,
             shot.code,
             words=" ".join([words, *extras]).strip(),
-            characters=before.get("characters") or None,
-            framing=plan.framing or before.get("framing", "medium"),
-            angle=plan.angle or before.get("angle", "eye-level"),
+            characters=[f.name for f in depicts.characters] or before.get("characters") or None,
+            framing=depicts.framing,
+            angle=depicts.angle,
             time_of_day=plan.time_of_day or before.get("time_of_day"),
             size=(parent.width, parent.height),
+            depicts=depicts,
         )
         parent_png = studio.assets.read(parent.asset_sha256)
         parent_id = parent.id

@@ -6,12 +6,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from core.errors import InvalidInput
+from core.limits import SCREENPLAY_SECONDS
+from core.names import check_name
 from memory.importer import ImportReport, import_screenplay
 from memory.indexing import reindex
+from memory.screenplay.elements import Screenplay
 from memory.screenplay.reading import parse_screenplay_bytes
 from memory.store import check_slug, get_or_create_project, get_project
 from memory.vectors import KINDS, MemoryHit
 from tools.context import Actor, Studio, require
+from tools.worker_process import run_bounded
 
 MAX_QUERY_CHARS = 2000
 
@@ -22,7 +26,10 @@ def import_script(
     """Parse first, then import in one transaction, then bring the memory up to date."""
     require(actor, "import_script", "import screenplays")
     check_slug(project)
-    screenplay = parse_screenplay_bytes(content, filename)
+    check_name(filename, "the file name")
+    screenplay = run_bounded(
+        read_within_budget, content, filename, seconds=SCREENPLAY_SECONDS, what=filename
+    )
     vectors = studio.vectors  # fail before writing when the memory is owned elsewhere
     with studio.transaction() as session:
         record = get_or_create_project(session, project)
@@ -30,6 +37,20 @@ def import_script(
         _note_script_facts(session, record, screenplay, actor)
     refresh_memory(studio, project, vectors)
     return report
+
+
+def read_within_budget(content: bytes, filename: str) -> Screenplay:
+    """Parse the file and run the script-wide readings an import runs (scenes, cast, facts).
+
+    This runs in a worker process under a time budget: a file that makes any of them run away is
+    stopped there, before the import opens its write transaction.
+    """
+    from memory.screenplay.scenes import build_cast, build_scenes
+    from tools.continuity.script_facts import extract_script_facts
+
+    screenplay = parse_screenplay_bytes(content, filename)
+    extract_script_facts(build_scenes(screenplay.elements), build_cast(screenplay.elements))
+    return screenplay
 
 
 def _note_script_facts(session: Any, project: Any, screenplay: Any, actor: Actor) -> None:

@@ -1,17 +1,12 @@
-"""Budget status, the cost ledger, budget and cost imports, and exports of a project."""
+"""Budget status, the cost ledger, and budget and cost imports of a project."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi import Path as FastPath
-from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.background import BackgroundTask
 
 from api.deps import CallerDep, FramelineDep
 from api.problems import ERROR_RESPONSES
@@ -23,7 +18,6 @@ from tools.budget import (
     ledger_entries,
     reverse_ledger_entry,
 )
-from tools.exports import FORMATS, export_project
 
 router = APIRouter(prefix="/v1/projects", tags=["budget"], responses=ERROR_RESPONSES)
 
@@ -156,6 +150,33 @@ def replace_costs(body: CsvIn, caller: CallerDep, frameline: FramelineDep) -> di
     return import_costs(frameline, caller.actor, caller.project, data, body.filename)
 
 
+@router.get("/{slug}/budget/history")
+def read_budget_history(
+    caller: CallerDep,
+    frameline: FramelineDep,
+    kind: Annotated[
+        Literal["budget", "costs"] | None, Query(description="Only budget or only cost imports.")
+    ] = None,
+) -> dict[str, Any]:
+    """Every budget and cost import as a revision, newest first (as `budget history`)."""
+    from tools.budget import budget_history
+
+    return {"items": budget_history(frameline, caller.actor, caller.project, kind), "next": None}
+
+
+@router.get("/{slug}/budget/history/{kind}/{revision}")
+def read_budget_revision(
+    caller: CallerDep,
+    frameline: FramelineDep,
+    kind: Literal["budget", "costs"],
+    revision: Annotated[int, FastPath(ge=0, lt=2**31)],
+) -> dict[str, Any]:
+    """One budget or cost import as it was, with its lines."""
+    from tools.budget import budget_revision
+
+    return budget_revision(frameline, caller.actor, caller.project, kind, revision)
+
+
 @router.get("/{slug}/ledger", response_model=LedgerPage)
 def read_ledger(
     caller: CallerDep,
@@ -187,40 +208,3 @@ def reverse(
 ) -> dict[str, Any]:
     """Cancel an entry with a reversing entry (producers and admins)."""
     return reverse_ledger_entry(frameline, caller.actor, caller.project, entry_id, body.reason)
-
-
-@router.get(
-    "/{slug}/exports/{format}",
-    response_class=FileResponse,
-    responses={
-        200: {
-            "description": "The export as a file download.",
-            "content": {f.media_type: {} for f in FORMATS.values()},
-        }
-    },
-)
-def download_export(
-    format: str,
-    caller: CallerDep,
-    frameline: FramelineDep,
-    scene: Annotated[
-        str | None, Query(max_length=16, description="Continuity report of one scene.")
-    ] = None,
-) -> FileResponse:
-    """The storyboard PDF, OTIO timeline, CSV shot list, frame zip or continuity PDF."""
-    chosen = FORMATS.get(format)
-    if chosen is None:
-        raise InvalidInput(f"unknown export format {format!r}; formats are {', '.join(FORMATS)}")
-    folder = Path(tempfile.mkdtemp(prefix="frameline-export-"))
-    name = chosen.filename(caller.project)
-    try:
-        export_project(frameline, caller.actor, caller.project, format, folder / name, scene)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    return FileResponse(
-        folder / name,
-        media_type=chosen.media_type,
-        filename=name,
-        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
-    )

@@ -19,6 +19,7 @@ from api.deps import CallerDep, FramelineDep, HolderDep, can_see, page
 from api.sse import sse_response
 from core.errors import NotFound
 from tools.context import Actor
+from tools.conversation_access import conversation_project, join_conversation
 
 router = APIRouter(tags=["conversations"])
 
@@ -71,6 +72,7 @@ def post_message(
 
     if not can_see(holder, body.project):
         raise NotFound(f"no project {body.project!r}")
+    join_conversation(frameline, thread_id, body.project, holder.person)
     actor = Actor(holder.person, holder.role)
     events = stream_turn(frameline, actor, body.project, thread_id, body.text)
     return sse_response(_in_own_thread(events))
@@ -83,7 +85,10 @@ def read_conversation(
     """A conversation's messages and the approvals it waits for."""
     from agent.service import conversation
 
-    return conversation(frameline, thread_id, holder.project)
+    project = conversation_project(frameline, thread_id, holder.person)
+    if not can_see(holder, project):
+        raise NotFound(f"no conversation {thread_id!r}")
+    return conversation(frameline, thread_id, project)
 
 
 @router.get("/v1/projects/{slug}/approvals")
@@ -100,9 +105,14 @@ def list_approvals(
 def decide(
     approval_id: ApprovalId, body: DecisionIn, frameline: FramelineDep, holder: HolderDep
 ) -> dict[str, Any]:
-    """Approve or reject (by a role that may) and resume the conversation: the turn's result."""
+    """Approve or reject (by a role that may): a waiting job is released (run by the server's
+    worker) or cancelled, `{"approval", "job"}`; a conversation resumes, the turn's result."""
     from agent.service import resolve_approval
+    from tools.policy import release
 
     actor = Actor(holder.person, holder.role)
+    released = release(frameline, actor, approval_id, body.decision, holder.project)
+    if released is not None:
+        return released.to_json()
     result = resolve_approval(frameline, actor, approval_id, body.decision, holder.project)
     return result.to_json()

@@ -9,11 +9,11 @@ from fastapi import APIRouter, Query
 from api.deps import CallerDep, FramelineDep, HolderDep, can_see, page
 from api.problems import ERROR_RESPONSES
 from api.schemas import Character, Fact, FactIn, Page, Project, Scene, SearchHit
-from memory.facts import add_fact, fact_json, parse_fact
+from memory.facts import fact_json
 from memory.store import active_scenes, get_project, get_scene, list_characters, list_facts
 from memory.views import character_json, project_json, scene_json
-from tools.context import require
-from tools.scripts import refresh_memory, search_memory
+from tools import facts as fact_tools
+from tools.scripts import search_memory
 
 router = APIRouter(prefix="/v1/projects", tags=["projects"], responses=ERROR_RESPONSES)
 
@@ -80,16 +80,7 @@ def list_continuity_facts(
 @router.post("/{slug}/facts", response_model=Fact, status_code=201)
 def state_fact(body: FactIn, caller: CallerDep, frameline: FramelineDep) -> dict[str, Any]:
     """State a continuity fact; its scenes must exist."""
-    require(caller.actor, "state_fact", "state continuity facts")
-    fact = parse_fact(body.text)
-    with frameline.transaction() as session:
-        row = fact_json(
-            add_fact(
-                session, get_project(session, caller.project), fact, person=caller.actor.person
-            )
-        )
-    refresh_memory(frameline, caller.project)
-    return row
+    return fact_tools.state_fact(frameline, caller.actor, caller.project, body.text)
 
 
 @router.get("/{slug}/search", response_model=list[SearchHit])

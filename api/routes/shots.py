@@ -9,27 +9,12 @@ from fastapi import APIRouter, Query
 from api.deps import CallerDep, FramelineDep, page
 from api.problems import ERROR_RESPONSES
 from api.schemas import JobAccepted, Page, RenderIn, Shot, Version
-from memory.records import Scene
-from memory.store import get_project, list_shots, versions_of_shot
-from tools.frames import list_versions, version_view
-from tools.jobs import submit_job
+from memory.store import get_project, list_shots
+from tools.frames import list_versions
+from tools.policy import submit
+from tools.shots import shot_json
 
 router = APIRouter(prefix="/v1/projects", tags=["shots"], responses=ERROR_RESPONSES)
-
-
-def shot_json(session: Any, frameline: Any, shot: Any) -> dict[str, Any]:
-    """A shot with its latest version (what a storyboard grid shows)."""
-    versions = versions_of_shot(session, shot)
-    scene = session.get(Scene, shot.scene_id)
-    return {
-        "code": shot.code,
-        "scene": scene.number if scene else "",
-        "framing": shot.framing,
-        "angle": shot.angle,
-        "description": shot.description,
-        "versions": len(versions),
-        "latest": version_view(session, frameline, versions[-1]).to_json() if versions else None,
-    }
 
 
 @router.get("/{slug}/shots", response_model=Page[Shot])
@@ -58,10 +43,12 @@ def list_shot_versions(
     return page([v.to_json() for v in versions], limit, cursor)
 
 
-@router.post("/{slug}/renders", response_model=JobAccepted, status_code=202)
-def render(body: RenderIn, caller: CallerDep, frameline: FramelineDep) -> dict[str, str]:
-    """Queue a render; follow it at /v1/jobs/{job_id}/events."""
-    request = body.model_dump()
-    job = submit_job(frameline, caller.actor, caller.project, "render", request)
-    frameline.worker.enqueue(job.job_id)
-    return {"job_id": job.job_id}
+@router.post(
+    "/{slug}/renders", response_model=JobAccepted, status_code=202, response_model_exclude_none=True
+)
+def render(body: RenderIn, caller: CallerDep, frameline: FramelineDep) -> dict[str, Any]:
+    """Queue a render, or answer the approval it waits for; follow it at /v1/jobs/{job_id}."""
+    submitted = submit(frameline, caller.actor, caller.project, "render", body.model_dump())
+    if not submitted.waiting:
+        frameline.worker.enqueue(submitted.job.job_id)
+    return submitted.to_json()

@@ -14,7 +14,7 @@ from core.errors import NotFound
 from memory.store import get_version, project_of_version
 from tools.context import Actor
 from tools.frames import version_view
-from tools.jobs import submit_job
+from tools.policy import submit
 from tools.versions import lineage, set_status
 
 router = APIRouter(prefix="/v1/versions", tags=["versions"], responses=ERROR_RESPONSES)
@@ -77,21 +77,32 @@ def read_lineage(version_id: str, frameline: FramelineDep, holder: HolderDep) ->
 def change_status(
     version_id: str, body: StatusIn, frameline: FramelineDep, holder: HolderDep
 ) -> dict[str, Any]:
-    """Approve, lock or return a version to draft (by role)."""
+    """Approve, lock (`approve`: a draft at once), or unlock a locked version with a reason."""
     caller = _caller(frameline, holder, version_id)
     view = set_status(
-        frameline, caller.actor, version_id, body.status, override_reason=body.override_reason
+        frameline,
+        caller.actor,
+        version_id,
+        body.status,
+        override_reason=body.override_reason,
+        approve_first=body.approve,
     )
     return view.to_json()
 
 
-@router.post("/{version_id}/revisions", response_model=JobAccepted, status_code=202)
+@router.post(
+    "/{version_id}/revisions",
+    response_model=JobAccepted,
+    status_code=202,
+    response_model_exclude_none=True,
+)
 def revise(
     version_id: str, body: ReviseIn, frameline: FramelineDep, holder: HolderDep
-) -> dict[str, str]:
+) -> dict[str, Any]:
     """Queue a revision: a child version; the parent stays as it is."""
     caller = _caller(frameline, holder, version_id)
     request = {"version_id": version_id, **body.model_dump()}
-    job = submit_job(frameline, caller.actor, caller.project, "revise", request)
-    frameline.worker.enqueue(job.job_id)
-    return {"job_id": job.job_id}
+    submitted = submit(frameline, caller.actor, caller.project, "revise", request)
+    if not submitted.waiting:
+        frameline.worker.enqueue(submitted.job.job_id)
+    return submitted.to_json()

@@ -1,40 +1,35 @@
-"""The storyboard page at `/`: the same tools as the API, behind a cookie session made from a key.
+"""The web pages people read: sign-in, productions, the storyboard, a shot, and two takes compared.
 
-The browser holds only a signed HttpOnly cookie with the key's row id and a CSRF token, never the
-key, so a revoked key signs its sessions out at once. Every form posts back with that token.
+Pages only format: every rule (who may see, approve, lock) is the tools' and the API's.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hmac
-import inspect
-import logging
-import os
-import re
-import secrets
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from decimal import Decimal
 from typing import Annotated, Any
-from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, FastAPI, Form, Header, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
-from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
-from pydantic import BaseModel, Field, ValidationError
-from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.sessions import SessionMiddleware
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
 
 from api.deps import FramelineDep, can_see
 from api.routes.shots import shot_json
-from api.schemas import RenderIn
-from api.sse import sse_response
-from core.errors import Conflict, FramelineError, NotFound, PermissionDenied
-from memory.keys import KeyHolder, key_by_id, verify_key
-from memory.records import Scene
+from api.web.session import (
+    DEMO_SLUG,
+    SAFE_AFTER,
+    CsrfField,
+    ProjectVisitorDep,
+    Visitor,
+    check_csrf,
+    current_visitor,
+    render,
+    see_other,
+    sign_in_session,
+    sign_out_session,
+)
+from core.errors import NotFound, PermissionDenied
+from memory.keys import verify_key
+from memory.records import Scene, Version
+from memory.signin_links import redeem_link
 from memory.store import (
     active_scenes,
     get_project,
@@ -46,169 +41,21 @@ from memory.store import (
     versions_of_shot,
 )
 from memory.views import project_json, scene_json
-from tools.context import Actor
+from tools.approvals import may_decide
+from tools.approvals import pending as pending_approvals
 from tools.frames import VersionView, list_versions, version_view
-from tools.jobs import JobView, get_job, stream_events, submit_job
-from tools.versions import set_status
+from tools.jobs import JobView, get_job
+from tools.money_display import display_money, minor_unit
 
-HERE = Path(__file__).parent
-SESSION_KEY_FILE = "session.key"
-SESSION_COOKIE = "frameline_session"
-SESSION_MAX_AGE = 12 * 60 * 60
-"""A working day: long enough for a review session, short enough that a lost laptop forgets."""
-DEMO_SLUG = "demo"
-FLASH_LIMIT = 600
-"""Characters of a flash message kept in the cookie (which browsers cap near 4 KB)."""
 SNIPPET_LENGTH = 180
-SAFE_AFTER = re.compile(r"/(p/[a-z0-9-]{1,64}(/shots/[0-9A-Za-z-]{1,32})?)?")
-"""Pages a sign-in may lead to: this site's own, never an address elsewhere."""
 
-log = logging.getLogger("frameline.web")
-templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(include_in_schema=False)
-
-
-class SignInRequired(Exception):
-    """Raised by page routes when the browser has no valid session; answered with the sign-in."""
-
-
-@dataclass(frozen=True)
-class Visitor:
-    """A signed-in person: who the key speaks for, on which projects, in which role."""
-
-    holder: KeyHolder
-
-    @property
-    def actor(self) -> Actor:
-        """Who the tools act for: the same person and role as the key on the API."""
-        return Actor(self.holder.person, self.holder.role)
-
-
-def install_web(app: FastAPI, frameline: Any) -> None:
-    """Add the pages, their static files, the cookie session and HTML error pages to the app."""
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=session_secret(frameline.settings.home),
-        session_cookie=SESSION_COOKIE,
-        max_age=SESSION_MAX_AGE,
-        same_site="lax",
-        https_only=False,
-    )
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    app.include_router(router)
-    _answer_browsers_with_pages(app)
-
-    @app.exception_handler(SignInRequired)
-    async def sign_in_first(request: Request, _: SignInRequired) -> Response:
-        after = request.url.path if request.method == "GET" else "/"
-        return _sign_in_page(request, frameline, after=after, status_code=401)
-
-
-def session_secret(home: Path) -> str:
-    """The cookie-signing secret, made once per home and readable only by its owner."""
-    path = home / SESSION_KEY_FILE
-    with contextlib.suppress(FileExistsError):
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_hex(32) + "\n")
-    secret = path.read_text().strip()
-    if len(secret) < 32:
-        raise Conflict(f"{path} is damaged; delete it and restart (everyone signs in again)")
-    return secret
-
-
-# Sessions, CSRF and flash messages
-
-
-def csrf_token(request: Request) -> str:
-    """The session's CSRF token, made on first use (before sign-in, for the sign-in form)."""
-    token = request.session.get("csrf")
-    if not isinstance(token, str) or not token:
-        token = secrets.token_urlsafe(32)
-        request.session["csrf"] = token
-    return token
-
-
-def check_csrf(request: Request, sent: str) -> None:
-    """Refuse a post whose token is not this session's: it came from another site or an old tab."""
-    expected = request.session.get("csrf")
-    if not isinstance(expected, str) or not hmac.compare_digest(
-        expected.encode(), sent.encode("utf-8", "replace")
-    ):
-        raise PermissionDenied(
-            "this form has expired or did not come from this page; reload the page and try again"
-        )
-
-
-def current_visitor(request: Request, frameline: Any) -> Visitor | None:
-    """The signed-in visitor, or None; a session of a revoked key is cleared."""
-    key_id = request.session.get("key_id")
-    holder = None
-    if isinstance(key_id, int):
-        with frameline.transaction() as session:
-            holder = key_by_id(session, key_id)
-    if holder is None:
-        request.session.pop("key_id", None)
-        return None
-    return Visitor(holder)
-
-
-def get_visitor(request: Request, frameline: FramelineDep) -> Visitor:
-    """The signed-in visitor; anyone else is shown the sign-in page."""
-    visitor = current_visitor(request, frameline)
-    if visitor is None:
-        raise SignInRequired
-    return visitor
-
-
-VisitorDep = Annotated[Visitor, Depends(get_visitor)]
-
-
-def get_project_visitor(slug: str, visitor: VisitorDep) -> Visitor:
-    """The visitor on the project in the path; another project's key sees no such project."""
-    if not can_see(visitor.holder, slug):
-        raise NotFound(f"no project {slug!r}")
-    return visitor
-
-
-ProjectVisitorDep = Annotated[Visitor, Depends(get_project_visitor)]
-CsrfField = Annotated[str, Form(max_length=200)]
-
-
-def flash(request: Request, kind: str, text: str) -> None:
-    """A message for the next page this browser sees (after a redirect)."""
-    request.session["flash"] = {"kind": kind, "text": text[:FLASH_LIMIT]}
-
-
-def render(
-    request: Request, name: str, context: dict[str, Any], status_code: int = 200
-) -> HTMLResponse:
-    """A page with the session's pending flash message and CSRF token."""
-    return templates.TemplateResponse(
-        request,
-        name,
-        {"flash": request.session.pop("flash", None), "csrf": csrf_token(request), **context},
-        status_code=status_code,
-    )
-
-
-def see_other(url: str) -> RedirectResponse:
-    """After a post, the browser loads a page (a reload never posts twice)."""
-    return RedirectResponse(url, status_code=303)
-
-
-def back_to(slug: str, back: str, shot: str | None = None) -> str:
-    """Where a form returns: one of this project's pages, never an address from outside."""
-    storyboard = f"/p/{slug}"
-    if re.fullmatch(rf"/p/{re.escape(slug)}/shots/[0-9A-Za-z-]{{1,32}}", back):
-        return back
-    return storyboard + (f"#shot-{shot}" if shot else "")
 
 
 # Sign-in and the projects list
 
 
-def _sign_in_page(
+def sign_in_page(
     request: Request,
     frameline: Any,
     *,
@@ -216,6 +63,7 @@ def _sign_in_page(
     after: str = "/",
     status_code: int = 200,
 ) -> HTMLResponse:
+    """The sign-in form, naming the demo production when there is one."""
     with frameline.transaction() as session:
         demo = next((p.title for p in list_projects(session) if p.slug == DEMO_SLUG), None)
     context = {"demo": demo, "demo_slug": DEMO_SLUG, "error": error, "after": after}
@@ -237,7 +85,7 @@ def home(request: Request, frameline: FramelineDep) -> HTMLResponse:
     """The projects this key may see, or the sign-in page (never a redirect)."""
     visitor = current_visitor(request, frameline)
     if visitor is None:
-        return _sign_in_page(request, frameline)
+        return sign_in_page(request, frameline)
     with frameline.transaction() as session:
         projects = [
             {**project_json(session, project), "cover": _cover(session, project)}
@@ -255,28 +103,48 @@ def sign_in(
     key: Annotated[str, Form(max_length=400)] = "",
     after: Annotated[str, Form(max_length=400)] = "/",
 ) -> Response:
-    """Trade a key for a session cookie that holds only the key's id."""
+    """Trade a key for a server-side session; the cookie holds only the session's random id."""
     try:
         check_csrf(request, csrf)
     except PermissionDenied:
         message = "The sign-in form had expired; it is fresh now, please sign in again."
-        return _sign_in_page(request, frameline, error=message, after=after, status_code=400)
+        return sign_in_page(request, frameline, error=message, after=after, status_code=400)
     with frameline.transaction() as session:
         holder = verify_key(session, key.strip())
     if holder is None:
         message = "That key is not valid or was revoked. Check admin.key or ask for a new key."
-        return _sign_in_page(request, frameline, error=message, after=after, status_code=401)
-    request.session.clear()  # a fresh session and token on every sign-in
-    request.session["key_id"] = holder.key_id
-    csrf_token(request)
+        return sign_in_page(request, frameline, error=message, after=after, status_code=401)
+    sign_in_session(request, frameline, holder.key_id)
     return see_other(after if SAFE_AFTER.fullmatch(after) else "/")
 
 
-@router.post("/signout")
-def sign_out(request: Request, csrf: CsrfField = "") -> RedirectResponse:
-    """Forget the session; the key itself stays valid."""
+@router.get("/signin/{token}", response_class=HTMLResponse)
+def sign_in_link_page(token: str, request: Request, frameline: FramelineDep) -> HTMLResponse:
+    """A one-time link's page: one click signs in (a link preview fetching it spends nothing)."""
+    context = {"demo": None, "error": None, "after": "/", "link_token": token[:100]}
+    return render(request, "signin.html", context)
+
+
+@router.post("/signin/{token}", response_class=HTMLResponse)
+def sign_in_by_link(
+    token: str, request: Request, frameline: FramelineDep, csrf: CsrfField = ""
+) -> Response:
+    """Spend a link made by `frameline keys create … --link` for a session of its key."""
     check_csrf(request, csrf)
-    request.session.clear()
+    with frameline.transaction() as session:
+        key_id = redeem_link(session, token)
+    if key_id is None:
+        message = "That sign-in link was already used or has expired. Ask for a new one."
+        return sign_in_page(request, frameline, error=message, status_code=401)
+    sign_in_session(request, frameline, key_id)
+    return see_other("/")
+
+
+@router.post("/signout")
+def sign_out(request: Request, frameline: FramelineDep, csrf: CsrfField = "") -> Response:
+    """End the session on the server; the key itself stays valid."""
+    check_csrf(request, csrf)
+    sign_out_session(request, frameline)
     return see_other("/")
 
 
@@ -300,7 +168,7 @@ def _caption(description: str, script: str) -> str:
     return "" if words.rstrip(".…") in script else words
 
 
-def _watched_job(frameline: Any, slug: str, job_id: str | None) -> JobView | None:
+def watched_job(frameline: Any, slug: str, job_id: str | None) -> JobView | None:
     """The job a page follows after a render was asked for (only one of this project)."""
     if not job_id:
         return None
@@ -310,22 +178,102 @@ def _watched_job(frameline: Any, slug: str, job_id: str | None) -> JobView | Non
         return None
 
 
-def _thread_id(request: Request, slug: str) -> str:
-    """The assistant conversation of this browser session on this project."""
-    chat = request.session.get("chat")
-    if not isinstance(chat, str):
-        chat = secrets.token_hex(6)
-        request.session["chat"] = chat
-    return f"web-{chat}-{slug}"
+def _estimate(amount: str, currency: str) -> str:
+    """An estimate in words; one smaller than the currency's smallest coin is not shown as 0."""
+    coin = Decimal(1).scaleb(-minor_unit(currency))
+    if Decimal(0) < Decimal(amount) < coin:
+        return f"under {display_money(coin, currency)}"
+    return f"about {display_money(amount, currency)}"
 
 
-def _project_context(visitor: Visitor, project: Any) -> dict[str, Any]:
+def _asked_what(asked: dict[str, Any]) -> str:
+    """What an approval would let happen, in words."""
+    details = asked["details"]
+    if asked["action"] == "render":
+        count = int(details.get("count") or 1)
+        what = f"Render {count} frame{'s' if count != 1 else ''} of scene {details.get('scene')}"
+        if details.get("estimate") and details.get("currency"):
+            what += f" ({_estimate(str(details['estimate']), str(details['currency']))})"
+        return what
+    if asked["action"] == "lock":
+        return f"Lock {details.get('version_id')}"
+    return f"Approve {details.get('version_id')} over its continuity check"
+
+
+def waiting_approvals(frameline: Any, visitor: Visitor, slug: str) -> list[dict[str, Any]]:
+    """The project's approvals still waiting: what each asks, who must decide, and whether
+    this visitor's role may (the rule is the tools'; the page only shows it)."""
+    return [
+        {
+            **asked,
+            "what": _asked_what(asked),
+            "may_decide": may_decide(visitor.actor, asked["action"]),
+        }
+        for asked in pending_approvals(frameline, slug)
+    ]
+
+
+def project_context(visitor: Visitor, project: Any) -> dict[str, Any]:
     """What every page of a project shows: who is signed in and what they may do."""
     return {
         "visitor": visitor,
         "project": {"slug": project.slug, "title": project.title or project.slug},
-        "may": {action: visitor.actor.may(action) for action in ("approve", "lock", "render")},
+        "may": {
+            action: visitor.actor.may(action) for action in ("approve", "lock", "render", "revise")
+        },
     }
+
+
+def card_camera(depicts: dict[str, Any] | None, shot: dict[str, Any], scene: Any) -> dict[str, str]:
+    """Framing, angle and time of day as the frame itself was drawn; the shot's plan otherwise."""
+    drawn = depicts or {}
+    return {
+        "framing": str(drawn.get("framing") or shot.get("framing") or ""),
+        "angle": str(drawn.get("angle") or shot.get("angle") or ""),
+        "time_of_day": str(drawn.get("time_of_day") or (scene.time_of_day or "")).lower(),
+        "props": [str(p) for p in drawn.get("props", [])],
+    }
+
+
+def continuity_reason(version: Version) -> str:
+    """Why the check said what it said, for a hover; plain words, never a traceback."""
+    report = version.continuity_report or {}
+    summary = report.get("summary")
+    if isinstance(summary, str) and summary:
+        return summary
+    return {
+        "pass": "the continuity check passed",
+        "fail": "the continuity check failed",
+        "not_checkable": "this frame cannot be checked automatically",
+    }.get(version.continuity, "the continuity check has not run yet")
+
+
+def shot_frame(versions: list[Version]) -> Version | None:
+    """The version a shot's card shows: the locked one, else the one last made or decided on
+    (a new revision, or a take someone approved in a comparison)."""
+    if not versions:
+        return None
+    locked = [v for v in versions if v.status == "locked"]
+    if locked:
+        return locked[-1]
+
+    def touched(version: Version) -> str:
+        decided = [str(entry.get("at", "")) for entry in version.status_history or []]
+        return max([version.created_at.isoformat(), *decided])
+
+    return max(versions, key=lambda v: (touched(v), v.id))
+
+
+def _panel(session: Any, frameline: Any, scene: Any, row: Any, script: str) -> dict[str, Any]:
+    """One storyboard card: the shot, the version it shows and what that frame depicts."""
+    shot = shot_json(session, frameline, row)
+    record = shot_frame(versions_of_shot(session, row))
+    if record is not None:
+        shot["latest"] = version_view(session, frameline, record).to_json()
+    panel = {**shot, "caption": _caption(shot["description"], script)}
+    panel["camera"] = card_camera(record.depicts if record else None, shot, scene)
+    panel["reason"] = continuity_reason(record) if record else ""
+    return panel
 
 
 @router.get("/p/{slug}", response_class=HTMLResponse)
@@ -342,13 +290,13 @@ def storyboard(
         scenes = []
         for scene in active_scenes(session, project):
             script = " ".join(scene.text.split())
-            shots = []
-            for row in shots_of_scene(session, scene):
-                shot = shot_json(session, frameline, row)
-                shots.append({**shot, "caption": _caption(shot["description"], script)})
+            shots = [
+                _panel(session, frameline, scene, row, script)
+                for row in shots_of_scene(session, scene)
+            ]
             snippet = _snippet(scene.text, scene.heading)
             scenes.append({**scene_json(scene), "snippet": snippet, "shots": shots})
-        context = _project_context(visitor, project)
+        context = project_context(visitor, project)
     latest = [shot["latest"] for scene in scenes for shot in scene["shots"] if shot["latest"]]
     tally = {
         "shots": sum(len(scene["shots"]) for scene in scenes),
@@ -357,7 +305,17 @@ def storyboard(
         "failed": sum(v["continuity"] == "fail" for v in latest),
         "stale": sum(v["stale"] for v in latest),
     }
-    context |= {"scenes": scenes, "tally": tally, "job": _watched_job(frameline, slug, job)}
+    waiting = waiting_approvals(frameline, visitor, slug)
+    for scene in scenes:
+        scene["waiting"] = [
+            a for a in waiting if str(a["details"].get("scene", "")) == str(scene["number"])
+        ]
+    context |= {
+        "scenes": scenes,
+        "tally": tally,
+        "approvals": waiting,
+        "job": watched_job(frameline, slug, job),
+    }
     return render(request, "storyboard.html", context)
 
 
@@ -398,197 +356,96 @@ def shot_page(
         assert scene is not None  # a shot's scene is kept (only marked removed) on re-import
         by_id = {version.version_id: version for version in versions}
         selected = by_id.get((v or "").lower()) or (versions[-1] if versions else None)
-        history = get_version(session, selected.version_id).status_history if selected else []
-        context = _project_context(visitor, project)
+        record = get_version(session, selected.version_id) if selected else None
+        context = project_context(visitor, project)
         context |= {
             "scene": scene_json(scene),
             "shot": {"code": shot.code, "framing": shot.framing, "angle": shot.angle},
             "description": shot.description,
+            "history": record.status_history if record else [],
+            "depicts": record.depicts if record else {},
+            "reason": continuity_reason(record) if record else "",
         }
     context |= {
         "takes": _takes(versions),
+        "versions": versions,
         "selected": selected,
-        "history": history,
-        "job": _watched_job(frameline, slug, job),
+        "job": watched_job(frameline, slug, job),
     }
     return render(request, "shot.html", context)
 
 
-# Actions: status changes and renders
+def _compared(session: Any, frameline: Any, slug: str, version_id: str) -> dict[str, Any]:
+    """One side of a comparison: the version, what it depicts and its continuity in words."""
+    record = get_version(session, version_id)
+    if project_of_version(session, record) != slug:
+        raise NotFound(f"project {slug!r} has no version {version_id!r}")
+    return {
+        "view": version_view(session, frameline, record),
+        "depicts": record.depicts or {},
+        "reason": continuity_reason(record),
+    }
 
 
-@router.post("/p/{slug}/versions/{version_id}/status")
-def change_status(
+def depiction_differences(left: dict[str, Any], right: dict[str, Any]) -> list[dict[str, str]]:
+    """The parts of two descriptions that differ, as words side by side."""
+
+    def words(value: Any) -> str:
+        if isinstance(value, list):
+            return ", ".join(
+                " ".join(str(v) for v in item.values() if v)
+                if isinstance(item, dict)
+                else str(item)
+                for item in value
+            )
+        return str(value or "")
+
+    keys = [k for k in dict.fromkeys([*left, *right])]
+    rows = []
+    for key in keys:
+        a, b = words(left.get(key)), words(right.get(key))
+        if a != b:
+            rows.append({"field": key.replace("_", " "), "left": a or "—", "right": b or "—"})
+    return rows
+
+
+@router.get("/p/{slug}/shots/{code}/compare", response_class=HTMLResponse)
+def compare_page(
     slug: str,
-    version_id: str,
+    code: str,
     request: Request,
     visitor: ProjectVisitorDep,
     frameline: FramelineDep,
-    csrf: CsrfField = "",
-    status: Annotated[str, Form(max_length=16)] = "",
-    override_reason: Annotated[str, Form(max_length=2000)] = "",
-    back: Annotated[str, Form(max_length=400)] = "",
-) -> RedirectResponse:
-    """Approve, lock or return a version to draft; a refusal comes back as a message."""
-    check_csrf(request, csrf)
-    view = _version_of(frameline, slug, version_id)
-    try:
-        changed = set_status(
-            frameline, visitor.actor, version_id, status, override_reason=override_reason or None
+    a: str | None = None,
+    b: str | None = None,
+) -> HTMLResponse:
+    """Two takes of a shot side by side and under a before/after slider, with what differs."""
+    versions = list_versions(frameline, visitor.actor, slug, code)
+    if not versions:
+        raise NotFound(f"shot {code} has no frames to compare yet")
+    ids = [v.version_id for v in versions]
+    left_id = (a or "").lower() if (a or "").lower() in ids else ids[max(0, len(ids) - 2)]
+    right_id = (b or "").lower() if (b or "").lower() in ids else ids[-1]
+    with frameline.transaction() as session:
+        project = get_project(session, slug)
+        left = _compared(session, frameline, slug, left_id)
+        right = _compared(session, frameline, slug, right_id)
+        context = project_context(visitor, project)
+    differences = depiction_differences(left["depicts"], right["depicts"])
+    if left["view"].prompt != right["view"].prompt:
+        differences.insert(
+            0, {"field": "prompt", "left": left["view"].prompt, "right": right["view"].prompt}
         )
-    except FramelineError as error:
-        flash(request, "error", error.message)
-    else:
-        flash(request, "ok", f"{changed.version_id} of shot {changed.shot} is {changed.status}.")
-    return see_other(back_to(slug, back, view.shot))
-
-
-def _version_of(frameline: Any, slug: str, version_id: str) -> VersionView:
-    """A version of this project; one of another project is not found."""
-    with frameline.transaction() as session:
-        version = get_version(session, version_id)
-        if project_of_version(session, version) != slug:
-            raise NotFound(f"project {slug!r} has no version {version_id!r}")
-        return version_view(session, frameline, version)
-
-
-@router.get("/p/{slug}/versions/{version_id}/image")
-def version_image(
-    slug: str, version_id: str, _: ProjectVisitorDep, frameline: FramelineDep
-) -> Response:
-    """The frame's PNG for <img> tags, which cannot send an API key."""
-    with frameline.transaction() as session:
-        version = get_version(session, version_id)
-        if project_of_version(session, version) != slug:
-            raise NotFound(f"project {slug!r} has no version {version_id!r}")
-        sha256 = version.asset_sha256
-    return Response(
-        frameline.assets.read(sha256),
-        media_type="image/png",
-        headers={"Cache-Control": "private, max-age=31536000, immutable", "ETag": f'"{sha256}"'},
-    )
-
-
-@router.post("/p/{slug}/renders")
-def request_render(
-    slug: str,
-    request: Request,
-    visitor: ProjectVisitorDep,
-    frameline: FramelineDep,
-    csrf: CsrfField = "",
-    scene: Annotated[str, Form(max_length=16)] = "",
-    shot: Annotated[str, Form(max_length=32)] = "",
-    prompt: Annotated[str, Form(max_length=4000)] = "",
-    framing: Annotated[str, Form(max_length=32)] = "medium",
-    back: Annotated[str, Form(max_length=400)] = "",
-) -> RedirectResponse:
-    """Queue a render and return to the page, which follows the job's progress."""
-    check_csrf(request, csrf)
-    destination = back_to(slug, back)
-    try:
-        body = RenderIn(
-            scene=scene, shot=shot or None, prompt=prompt.strip() or None, framing=framing
-        )
-        job = submit_job(frameline, visitor.actor, slug, "render", body.model_dump())
-    except ValidationError as error:
-        flash(request, "error", "; ".join(str(e["msg"]) for e in error.errors()))
-        return see_other(destination)
-    except FramelineError as error:
-        flash(request, "error", error.message)
-        return see_other(destination)
-    frameline.worker.enqueue(job.job_id)
-    if destination == f"/p/{slug}":
-        return see_other(f"{destination}?job={job.job_id}#scene-{quote(body.scene.strip())}")
-    return see_other(f"{destination}?job={job.job_id}")
-
-
-@router.get("/p/{slug}/jobs/{job_id}/events")
-def job_events(
-    slug: str, job_id: str, _: ProjectVisitorDep, frameline: FramelineDep
-) -> StreamingResponse:
-    """The job's progress as Server-Sent Events, for the page's EventSource."""
-    get_job(frameline, job_id, project=slug)
-    return sse_response(stream_events(frameline.worker.events, frameline, job_id))
-
-
-# The assistant
-
-
-class ChatIn(BaseModel):
-    """One message typed in the chat panel."""
-
-    text: str = Field(min_length=1, max_length=4000)
-
-
-@router.post("/p/{slug}/chat")
-def chat(
-    slug: str,
-    body: ChatIn,
-    request: Request,
-    visitor: ProjectVisitorDep,
-    frameline: FramelineDep,
-    x_csrf_token: Annotated[str, Header(max_length=200)] = "",
-) -> StreamingResponse:
-    """One turn of the assistant, streamed as Server-Sent Events to the chat panel."""
-    check_csrf(request, x_csrf_token)
-    with frameline.transaction() as session:
-        get_project(session, slug)
-    thread_id = _thread_id(request, slug)
-    return sse_response(_assistant_turn(frameline, visitor.actor, slug, thread_id, body.text))
-
-
-def _assistant_turn(
-    frameline: Any, actor: Actor, project: str, thread_id: str, text: str
-) -> Iterator[tuple[str, Any]]:
-    """The agent's events; a failed turn ends the stream with a message the panel shows."""
-    from agent.service import stream_turn
-
-    try:
-        yield from stream_turn(frameline, actor, project, thread_id, text)
-    except FramelineError as error:
-        yield "error", {"message": error.message}
-    except Exception:  # a broken turn must end the stream with a message, not a cut connection
-        log.exception("assistant turn failed")
-        yield "error", {"message": "the assistant failed on the server; it is logged"}
-
-
-# Errors as pages
-
-ErrorHandler = Callable[[Request, Exception], Response | Awaitable[Response]]
-
-
-def _answer_browsers_with_pages(app: FastAPI) -> None:
-    """Browsers asking for a page get a friendly error page; API clients keep problem+json."""
-    for kind in (FramelineError, StarletteHTTPException, RequestValidationError, Exception):
-        handler = app.exception_handlers.get(kind)
-        if handler is not None:
-            app.add_exception_handler(kind, _page_or(handler))
-
-
-def _page_or(api_handler: ErrorHandler) -> Callable[[Request, Exception], Awaitable[Response]]:
-    """The API's handler for API calls and other clients, an error page for a browser."""
-
-    async def handle(request: Request, error: Exception) -> Response:
-        wants_page = "text/html" in request.headers.get("accept", "")
-        if request.url.path.startswith("/v1") or not wants_page:
-            answer = api_handler(request, error)
-            return await answer if inspect.isawaitable(answer) else answer
-        status_code, message = _explain(error)
-        context = {"status_code": status_code, "message": message}
-        return templates.TemplateResponse(request, "error.html", context, status_code=status_code)
-
-    return handle
-
-
-def _explain(error: Exception) -> tuple[int, str]:
-    """The status and a sentence a person can act on; never a stack trace."""
-    if isinstance(error, FramelineError):
-        return error.http_status, error.message
-    if isinstance(error, StarletteHTTPException):
-        if error.status_code == 404:
-            return 404, "There is no page at this address."
-        return error.status_code, str(error.detail)
-    if isinstance(error, RequestValidationError):
-        return 422, "The form was missing something or had a value that cannot be used."
-    log.exception("unexpected error on a page", exc_info=error)
-    return 500, "Something went wrong on the server. It is logged; please try again."
+    for field in ("continuity", "status"):
+        before, after = getattr(left["view"], field), getattr(right["view"], field)
+        if before != after:
+            differences.append({"field": field, "left": before, "right": after})
+    context |= {
+        "shot": {"code": versions[0].shot},
+        "versions": versions,
+        "left": left,
+        "right": right,
+        "differences": differences,
+        "job": None,
+    }
+    return render(request, "compare.html", context)

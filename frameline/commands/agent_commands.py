@@ -127,11 +127,31 @@ def resolve(
     role: Annotated[str, RoleOption] = "admin",
     as_json: Annotated[bool, JsonOption] = False,
 ) -> None:
-    """Approve or reject what a conversation waits for, and resume it."""
+    """Approve or reject what a conversation or a waiting render waits for, and resume it.
+
+    A released render runs here (or on the worker that serves the broker) and the command prints
+    `{"approval", "job"}` with the finished job.
+    """
     from agent.service import resolve_approval
+    from tools.policy import resolve as resolve_job
 
     with wired() as frameline:
-        result = resolve_approval(frameline, cli_actor(role), approval_id, decision)
+        released = resolve_job(frameline, cli_actor(role), approval_id, decision)
+        if released is not None:
+            job = released.job
+            if job.state == "queued":
+                job = frameline.worker.run(job.job_id)
+            document = {"approval": released.approval, "job": job.to_json()}
+        else:
+            result = resolve_approval(frameline, cli_actor(role), approval_id, decision)
+    if released is not None:
+        if as_json:
+            print_json(document)
+        else:
+            typer.echo(f"{released.approval['state']}: job {job.job_id} {job.state}")
+            for version in job.result.get("versions", []):
+                typer.echo(f"{version['version_id']}  {version['image_path']}")
+        return
     if as_json:
         print_json(result.to_json())
     else:

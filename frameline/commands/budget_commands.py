@@ -1,4 +1,4 @@
-"""`budget` (status, ledger, imports, reversals, estimates) and `export`, for producers."""
+"""`budget` (status, ledger, imports, reversals, estimates), for producers."""
 
 from __future__ import annotations
 
@@ -52,17 +52,22 @@ def status(
     if as_json:
         print_json(document)
         return
+    from tools.money_display import display_money
+
+    def shown(value: str) -> str:
+        return display_money(value, document["currency"], code=False)
+
     print_table(
         [
             (
                 a["account"],
                 a["name"][:34],
-                a["budget"],
-                a["actual"],
-                a["committed"],
-                a["estimate_to_complete"],
-                a["estimate_at_completion"],
-                a["variance"],
+                shown(a["budget"]),
+                shown(a["actual"]),
+                shown(a["committed"]),
+                shown(a["estimate_to_complete"]),
+                shown(a["estimate_at_completion"]),
+                shown(a["variance"]),
                 f"{a['variance_pct']}%" if a["variance_pct"] is not None else "",
             )
             for a in document["accounts"]
@@ -70,7 +75,7 @@ def status(
         ["account", "name", "budget", "actual", "committed", "to complete", "at completion"]
         + ["variance", "%"],
     )
-    typer.echo(f"\nledger total {document['ledger_total']} {document['currency']}")
+    typer.echo(f"\nledger total {display_money(document['ledger_total'], document['currency'])}")
     typer.echo(f"forecast: {document['forecast_method']}")
 
 
@@ -87,9 +92,12 @@ def ledger(
 
     with wired() as frameline:
         entries = ledger_entries(frameline, cli_actor(role), project, shot)
+        currency = frameline.settings.currency
     if as_json:
         print_json(entries)
         return
+    from tools.money_display import display_money
+
     print_table(
         [
             (
@@ -102,7 +110,7 @@ def ledger(
                 e["account"],
                 f"{e['quantity']} {e['unit']}",
                 e["rate"],
-                e["amount"],
+                display_money(e["amount"], currency, code=False),
             )
             for e in entries
         ],
@@ -124,7 +132,11 @@ def import_budget_command(
     data = _read(file)
     with wired() as frameline:
         report = import_budget(frameline, cli_actor(role), project, data, file.name)
-    _print_report(report, as_json, f"{report['accounts']} accounts, total {report['total']}")
+        currency = frameline.settings.currency
+    from tools.money_display import display_money
+
+    total = display_money(report["total"], currency)
+    _print_report(report, as_json, f"{report['accounts']} accounts, total {total}")
 
 
 @budget_app.command("import-costs")
@@ -143,7 +155,11 @@ def import_costs_command(
     data = _read(file)
     with wired() as frameline:
         report = import_costs(frameline, cli_actor(role), project, data, file.name)
-    summary = f"{report['lines']} lines: actual {report['actual']}, committed {report['committed']}"
+        currency = frameline.settings.currency
+    from tools.money_display import display_money
+
+    actual, committed = (display_money(report[k], currency) for k in ("actual", "committed"))
+    summary = f"{report['lines']} lines: actual {actual}, committed {committed}"
     _print_report(report, as_json, summary)
 
 
@@ -191,6 +207,7 @@ def estimate(
 ) -> None:
     """What rendering frames would cost with the configured backend, and whether it fits."""
     from tools.budget import estimate_render_cost, money, would_exceed_budget
+    from tools.money_display import display_money
 
     with wired() as frameline:
         cost = estimate_render_cost(frameline, project, count, width, height)
@@ -202,29 +219,44 @@ def estimate(
         "estimate": money(cost),
         "would_exceed_budget": over,
     }
-    line = f"about {money(cost)} {currency}"
+    line = f"about {display_money(cost, currency)}"
     _print_report(report, as_json, f"{line} (over budget)" if over else line)
 
 
+@budget_app.command("history")
 @handles_errors
-def export(
+def history(
     project: Annotated[str, ProjectOption],
-    format: Annotated[
-        str, typer.Option("--format", help="pdf, otio, csv, zip (frames) or continuity (PDF).")
-    ],
-    out: Annotated[Path, typer.Option("--out", help="The file to write.")],
-    scene: Annotated[
-        str | None, typer.Option("--scene", help="Continuity report of one scene.")
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="Only `budget` or only `costs` imports.")
+    ] = None,
+    revision: Annotated[
+        int | None, typer.Option("--revision", help="Show this revision's lines (needs --kind).")
     ] = None,
     role: Annotated[str, RoleOption] = "admin",
     as_json: Annotated[bool, JsonOption] = False,
 ) -> None:
-    """Write a storyboard PDF, OTIO timeline, CSV shot list, frame archive or continuity PDF."""
-    from tools.exports import export_project
+    """Every budget and cost import as a revision, newest first; earlier ones stay readable."""
+    from tools.budget import budget_history, budget_revision
 
     with wired() as frameline:
-        report = export_project(frameline, cli_actor(role), project, format, out, scene)
-    _print_report(report, as_json, report["path"])
+        if revision is not None:
+            if kind is None:
+                raise InvalidInput("--revision needs --kind budget or --kind costs")
+            shown = budget_revision(frameline, cli_actor(role), project, kind, revision)
+            if as_json:
+                print_json(shown)
+                return
+            typer.echo(f"{kind} revision {revision}: {shown['filename']}, total {shown['total']}")
+            headers = list(shown["lines"][0]) if shown["lines"] else []
+            print_table([[line[h] for h in headers] for line in shown["lines"]], headers)
+            return
+        items = budget_history(frameline, cli_actor(role), project, kind)
+    if as_json:
+        print_json(items)
+        return
+    columns = ["kind", "revision", "filename", "lines", "total", "imported_by", "imported_at"]
+    print_table([[item[c] for c in columns] for item in items], columns)
 
 
 def _print_report(report: dict[str, Any], as_json: bool, line: str) -> None:
@@ -237,6 +269,5 @@ def _print_report(report: dict[str, Any], as_json: bool, line: str) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    """Add `budget …` and `export` to the `frameline` app."""
+    """Add `budget …` to the `frameline` app."""
     app.add_typer(budget_app, name="budget")
-    app.command("export")(export)

@@ -6,8 +6,14 @@ from typing import Annotated
 
 import typer
 
-from frameline.commands.support import JsonOption, handles_errors, print_json, print_table, wired
-from memory.views import character_json
+from frameline.commands.support import (
+    JsonOption,
+    cli_actor,
+    handles_errors,
+    print_json,
+    print_table,
+    wired,
+)
 
 characters_app = typer.Typer(help="The project's characters.", no_args_is_help=True)
 facts_app = typer.Typer(help="Continuity facts.", no_args_is_help=True)
@@ -23,6 +29,7 @@ def list_command(
 ) -> None:
     """The project's characters with their aliases."""
     from memory.store import get_project, list_characters
+    from memory.views import character_json
 
     with wired() as frameline, frameline.transaction() as session:
         rows = [character_json(c) for c in list_characters(session, get_project(session, project))]
@@ -47,21 +54,26 @@ def edit(
         list[str] | None, typer.Option("--remove-alias", help="Remove an alias (repeatable).")
     ] = None,
     description: Annotated[
-        str | None, typer.Option("--description", help="The character's look.")
+        str | None, typer.Option("--description", help="The character's description.")
+    ] = None,
+    look: Annotated[
+        str | None,
+        typer.Option("--look", help="What frames draw: age, hair, build, clothes, marks."),
     ] = None,
     as_json: Annotated[bool, JsonOption] = False,
 ) -> None:
-    """Edit a character's aliases or description; re-import the script to re-merge cues."""
+    """Edit a character's aliases, description or look; re-import the script to re-merge cues."""
     from memory.cast import edit_character
     from memory.indexing import reindex
     from memory.store import get_project
+    from memory.views import character_json
 
     with wired() as frameline:
         vectors = frameline.vectors
         with frameline.transaction() as session:
             record = get_project(session, project)
             character = edit_character(
-                session, record, name, alias or [], remove_alias or [], description
+                session, record, name, alias or [], remove_alias or [], description, look
             )
             row = character_json(character)
         with frameline.transaction() as session:
@@ -82,17 +94,12 @@ def add(
     as_json: Annotated[bool, JsonOption] = False,
 ) -> None:
     """State a continuity fact; its scenes must exist."""
-    from memory.facts import add_fact, fact_json, parse_fact
-    from memory.indexing import reindex
-    from memory.store import get_project
+    from memory.facts import parse_fact
+    from tools.facts import state_fact
 
-    fact = parse_fact(statement)
+    parse_fact(statement)  # bad words fail before the memory is opened
     with wired() as frameline:
-        vectors = frameline.vectors
-        with frameline.transaction() as session:
-            row = fact_json(add_fact(session, get_project(session, project), fact))
-        with frameline.transaction() as session:
-            reindex(session, vectors, get_project(session, project))
+        row = state_fact(frameline, cli_actor("admin"), project, statement)
     if as_json:
         print_json(row)
         return

@@ -6,8 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from core import errors
-from core.errors import FramelineError, InvalidInput
+from core.errors import InvalidInput
 from frameline.commands.support import (
     JsonOption,
     RoleOption,
@@ -20,18 +19,37 @@ from frameline.commands.support import (
 
 
 def run_job(frameline: Any, actor: Any, project: str, kind: str, request: dict[str, Any]) -> Any:
-    """Queue a job, wait for it, and raise its failure as the command's error."""
-    from core.errors import BackendUnavailable
-    from tools.jobs import submit_job
+    """Submit through the policy and wait for the versions; a gated job's Submission instead.
 
-    job = submit_job(frameline, actor, project, kind, request)
-    done = frameline.worker.run(job.job_id)
+    A job's failure is raised as the command's error.
+    """
+    from tools.jobs import job_failure
+    from tools.policy import submit
+
+    submitted = submit(frameline, actor, project, kind, request)
+    if submitted.waiting:
+        return submitted
+    done = frameline.worker.run(submitted.job.job_id)
     if done.state != "done":
-        kind = getattr(errors, str(done.result.get("error_kind")), BackendUnavailable)
-        if not (isinstance(kind, type) and issubclass(kind, FramelineError)):
-            kind = BackendUnavailable
-        raise kind(done.error or f"job {done.job_id} {done.state}")
+        raise job_failure(done)
     return done.result["versions"]
+
+
+def print_waiting(submitted: Any, as_json: bool) -> None:
+    """What a gated job waits for, and the command that releases it."""
+    document = submitted.to_json()
+    if as_json:
+        print_json(document)
+        return
+    asked = document["approval"]
+    typer.echo(
+        f"job {document['job_id']} waits for a {asked['needs_role']}'s approval "
+        f"{asked['approval_id']}: {asked['reason']}"
+    )
+    typer.echo(
+        f"release it: frameline approvals resolve {asked['approval_id']} --decision approve "
+        f"--as {asked['needs_role']}"
+    )
 
 
 def _print_version(version: dict[str, Any], as_json: bool) -> None:
@@ -64,10 +82,27 @@ def render(
     ] = None,
     width: Annotated[int | None, typer.Option("--width", help="Frame width in px.")] = None,
     height: Annotated[int | None, typer.Option("--height", help="Frame height in px.")] = None,
+    count: Annotated[
+        int | None,
+        typer.Option("--count", help="Frames to render, 1–8 (--json prints a list).", min=1, max=8),
+    ] = None,
+    candidates: Annotated[
+        int,
+        typer.Option(
+            "--candidates",
+            help="Takes per frame, 1–8; keeps the best by continuity score (face backends).",
+            min=1,
+            max=8,
+        ),
+    ] = 1,
     role: Annotated[str, RoleOption] = "admin",
     as_json: Annotated[bool, JsonOption] = False,
 ) -> None:
-    """Render a new frame of a scene (a new shot unless --shot names an existing one)."""
+    """Render a new frame of a scene (a new shot unless --shot names an existing one).
+
+    A render that needs approval (more than 4 frames, over the approval cost or the budget)
+    prints the approval it waits for and exits 0.
+    """
     if (width is None) != (height is None):
         raise InvalidInput("give both --width and --height, or neither")
     request = {
@@ -80,10 +115,20 @@ def render(
         "characters": character or None,
         "width": width,
         "height": height,
+        "count": count or 1,
+        "candidates": candidates,
     }
     with wired() as frameline:
-        versions = run_job(frameline, cli_actor(role), project, "render", request)
-    _print_version(versions[0], as_json)
+        made = run_job(frameline, cli_actor(role), project, "render", request)
+    if not isinstance(made, list):
+        print_waiting(made, as_json)
+    elif count is None:
+        _print_version(made[0], as_json)
+    elif as_json:
+        print_json(made)
+    else:
+        for version in made:
+            _print_version(version, False)
 
 
 @handles_errors
@@ -117,8 +162,11 @@ def revise(
     with wired() as frameline:
         with frameline.transaction() as session:
             project = project_of_version(session, get_version(session, version_id))
-        versions = run_job(frameline, cli_actor(role), project, "revise", request)
-    _print_version(versions[0], as_json)
+        made = run_job(frameline, cli_actor(role), project, "revise", request)
+    if isinstance(made, list):
+        _print_version(made[0], as_json)
+    else:
+        print_waiting(made, as_json)
 
 
 @handles_errors
@@ -161,6 +209,9 @@ def _status_command(status: str, doc: str) -> Any:
             str | None,
             typer.Option("--override", help="Reason to override a failed or stale check."),
         ] = None,
+        approve: Annotated[
+            bool, typer.Option("--approve", help="lock: approve a draft and lock it at once.")
+        ] = False,
         role: Annotated[str, RoleOption] = "admin",
         as_json: Annotated[bool, JsonOption] = False,
     ) -> None:
@@ -168,12 +219,32 @@ def _status_command(status: str, doc: str) -> Any:
 
         with wired() as frameline:
             view = set_status(
-                frameline, cli_actor(role), version_id, status, override_reason=reason
+                frameline,
+                cli_actor(role),
+                version_id,
+                status,
+                override_reason=reason,
+                approve_first=approve and status == "locked",
             )
         _print_version(view.to_json(), as_json)
 
     command.__doc__ = doc
     return command
+
+
+@handles_errors
+def unlock(
+    version_id: Annotated[str, typer.Argument(help="The locked version, like v12.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it is unlocked (recorded).")],
+    role: Annotated[str, RoleOption] = "admin",
+    as_json: Annotated[bool, JsonOption] = False,
+) -> None:
+    """Return a locked version to approved (director, admin); the reason stays in its history."""
+    from tools.versions import unlock as unlock_version
+
+    with wired() as frameline:
+        view = unlock_version(frameline, cli_actor(role), version_id, reason)
+    _print_version(view.to_json(), as_json)
 
 
 def register(app: typer.Typer) -> None:
@@ -182,4 +253,10 @@ def register(app: typer.Typer) -> None:
     app.command("revise")(revise)
     app.command("versions")(versions)
     app.command("approve")(_status_command("approved", "Approve a version (director, admin)."))
-    app.command("lock")(_status_command("locked", "Lock a version for good (director, admin)."))
+    app.command("lock")(
+        _status_command(
+            "locked",
+            "Lock an approved version (director, admin); --approve locks a draft at once.",
+        )
+    )
+    app.command("unlock")(unlock)

@@ -7,13 +7,13 @@ from typing import Annotated
 import typer
 
 from frameline.commands.support import JsonOption, handles_errors, print_json, print_table, wired
-from memory.views import project_json
 
 
 @handles_errors
 def projects(as_json: Annotated[bool, JsonOption] = False) -> None:
     """List the projects."""
     from memory.store import list_projects
+    from memory.views import project_json
 
     with wired() as frameline, frameline.transaction() as session:
         rows = [project_json(session, p) for p in list_projects(session)]

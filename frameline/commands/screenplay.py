@@ -16,7 +16,6 @@ from frameline.commands.support import (
     print_table,
     wired,
 )
-from memory.views import scene_json
 
 script_app = typer.Typer(help="Read screenplays without storing anything.", no_args_is_help=True)
 
@@ -78,6 +77,7 @@ def scenes(
 ) -> None:
     """The project's scenes in script order."""
     from memory.store import active_scenes, get_project
+    from memory.views import scene_json
 
     with wired() as frameline, frameline.transaction() as session:
         rows = [scene_json(s) for s in active_scenes(session, get_project(session, project))]

@@ -10,6 +10,7 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, ParamSpec, TypeVar
 
 import typer
@@ -20,6 +21,8 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 INTERNAL_ERROR_EXIT = 70
+# The server's own Frameline while a command runs inside `frameline serve` (frameline/served.py).
+_SERVED: ContextVar[Any] = ContextVar("frameline_served", default=None)
 
 
 def debug_enabled() -> bool:
@@ -28,7 +31,12 @@ def debug_enabled() -> bool:
 
 
 def quiet_libraries() -> None:
-    """Keep stderr to our one line: libraries' warnings, logs and progress bars stay silent."""
+    """Keep stderr to our one line: libraries' warnings, logs and progress bars stay silent.
+
+    Inside a server nothing changes: its logs are its own, and its environment is set.
+    """
+    if _SERVED.get() is not None:
+        return
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -97,8 +105,25 @@ def print_table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> None:
 
 
 @contextmanager
+def serving(frameline: Any) -> Iterator[None]:
+    """Commands run in this context use the server's warm Frameline instead of opening one."""
+    token = _SERVED.set(frameline)
+    try:
+        yield
+    finally:
+        _SERVED.reset(token)
+
+
+@contextmanager
 def wired() -> Iterator[Any]:
-    """Frameline opened on the configured home, closed when the command ends."""
+    """Frameline opened on the configured home, closed when the command ends.
+
+    Inside a server it is the server's own Frameline, open for as long as the server runs.
+    """
+    served = _SERVED.get()
+    if served is not None:
+        yield served
+        return
     from frameline.settings import Settings
     from frameline.wiring import open_frameline
 

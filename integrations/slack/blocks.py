@@ -116,12 +116,20 @@ def frame_card(version: dict[str, Any], continuity_summary: str | None = None) -
     return blocks
 
 
+def _estimate(details: dict[str, Any]) -> str:
+    """A render estimate in the currency's minor unit (approvals before currencies were noted
+    are in the default currency)."""
+    from tools.money_display import display_money
+
+    return display_money(details["estimate"], details.get("currency") or "USD")
+
+
 def approval_summary(asked: dict[str, Any]) -> str:
     """What an approval is for, in a line."""
     details = asked.get("details", {})
     return {
         "render": f"Render {details.get('count')} frames of scene {details.get('scene')}"
-        + (f" (estimated {details['estimate']})" if details.get("estimate") else ""),
+        + (f" (estimated {_estimate(details)})" if details.get("estimate") else ""),
         "lock": f"Lock {details.get('version_id')}",
         "override": f"Set {details.get('version_id')} to {details.get('status')} over a failed "
         f"check ({details.get('override_reason')})",

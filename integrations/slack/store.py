@@ -4,6 +4,8 @@ which events it already took (Slack retries an event it thinks was missed).
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -79,3 +81,15 @@ def first_delivery(studio: Any, event_id: str) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def first_command(studio: Any, command: dict[str, Any]) -> bool:
+    """Record a slash command; False when the same command came before.
+
+    A command has no event id: its trigger id is unique per invocation, and a replayed signed
+    body carries the same one (without one, a hash of the whole command stands in for it).
+    """
+    trigger = str(command.get("trigger_id") or "")
+    if not trigger:
+        trigger = json.dumps(command, sort_keys=True, default=str)
+    return first_delivery(studio, "command:" + hashlib.sha256(trigger.encode()).hexdigest()[:48])

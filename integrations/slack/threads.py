@@ -29,6 +29,7 @@ from integrations.slack.blocks import (
     frame_title,
     no_role,
 )
+from integrations.slack.notes import record_frame_post
 from integrations.slack.progress import StatusMessage
 from integrations.slack.store import linked_project, projects_with_role, slack_person
 from memory.records import Job, Version
@@ -172,6 +173,7 @@ class Thread:
                     f"I could not upload the image of {title}: {slack_words(error)}. "
                     f"It is kept in Frameline as {version_id}."
                 )
+            record_frame_post(studio, version_id, self.channel, self.ts)
             self.say(title, blocks=frame_card(view, summary))
 
     def post_approvals(self, pending: list[dict[str, Any]]) -> None:
@@ -223,6 +225,16 @@ def versions_made(studio: Any, project: str, person: str, since: datetime) -> li
         return [row.version_id for row in rows]
 
 
+def follow_submission(studio: Any, thread: Thread, submitted: Any, what: str) -> None:
+    """Follow a job the policy queued, or show whose approval it waits for (with the buttons)."""
+    if submitted.waiting and submitted.approval is not None:
+        asked = submitted.approval
+        thread.say(f"{what} waits for a {asked['needs_role']}'s approval: {asked['reason']}.")
+        thread.post_approvals([asked])
+        return
+    follow_job(studio, thread, submitted.job, what)
+
+
 def follow_job(studio: Any, thread: Thread, job: JobView, what: str) -> None:
     """Run a queued job, its progress in one status message, then its frames in the thread."""
     status = thread.status()
@@ -244,6 +256,13 @@ def follow_job(studio: Any, thread: Thread, job: JobView, what: str) -> None:
     thread.post_frames(studio, made)
 
 
+def _labelled(text: str, result: dict[str, Any]) -> str:
+    """The offline planner's label on a message that stands in for its reply."""
+    from agent.replies import PLANNER_NAME, signed
+
+    return signed(text) if result.get("model") == PLANNER_NAME else text
+
+
 def show_turn(
     studio: Any,
     thread: Thread,
@@ -258,9 +277,10 @@ def show_turn(
         status.finish(f":x: I could not finish that: {result['error']}")
     elif pending:
         roles = " or ".join(sorted({asked["needs_role"] for asked in pending}))
-        status.finish(f"This waits for a {roles}'s approval; they can approve or reject it below.")
+        waiting = f"This waits for a {roles}'s approval; they can approve or reject it below."
+        status.finish(_labelled(waiting, result))
     else:
-        status.finish(clip(result.get("reply") or "Done."))
+        status.finish(_labelled(clip(result.get("reply") or "Done."), result))
     if result.get("project"):
         thread.post_frames(studio, versions_made(studio, result["project"], person, since))
     thread.post_approvals(pending)

@@ -6,9 +6,12 @@ inside it never leak; a scene's summary becomes a `synopsis` after its heading.
 
 from __future__ import annotations
 
+import codecs
+import re
 import xml.etree.ElementTree as ET
 
 from core.errors import InvalidInput
+from core.limits import MAX_SCREENPLAY_CHARS, MAX_XML_DEPTH
 from memory.screenplay.elements import Element, Screenplay
 
 _ELEMENT_TYPES = {
@@ -27,6 +30,9 @@ _ELEMENT_TYPES = {
     "End of Act": "centered",
 }
 
+_CHUNK = 64 * 1024
+_DECLARED_ENCODING = re.compile(rb"<\?xml[^>]{0,200}?encoding=[\"']([A-Za-z0-9._-]{1,40})[\"']")
+
 # Fountain emphasis in the order it nests: _***underlined bold italics***_.
 _EMPHASIS = (("Italic", "*"), ("Bold", "**"), ("Underline", "_"))
 
@@ -42,20 +48,68 @@ def parse_fdx(data: bytes, source: str = "<fdx>") -> Screenplay:
 
 
 def _final_draft_root(data: bytes, source: str) -> ET.Element:
-    """The `<FinalDraft>` root element, refusing entity declarations (no expansion attacks)."""
-    if b"<!ENTITY" in data:
+    """The `<FinalDraft>` root element of a document with no DTD, of bounded size and depth.
+
+    The checks run on the decoded text, since a UTF-16 file hides `<!ENTITY` from a byte search;
+    depth is counted while parsing, so 800 nested elements fail fast instead of recursing.
+    """
+    text = _decoded(data, source)
+    if len(text) > MAX_SCREENPLAY_CHARS:
+        raise InvalidInput(
+            f"{source}: too large ({len(text):,} characters after decoding; "
+            f"at most {MAX_SCREENPLAY_CHARS:,})"
+        )
+    if "<!ENTITY" in text:
         raise InvalidInput(f"{source}: not a Final Draft file (it declares XML entities)")
+    if "<!DOCTYPE" in text:
+        raise InvalidInput(f"{source}: not a Final Draft file (it carries a DTD)")
+    parser = ET.XMLPullParser(events=("start", "end"))
+    root: ET.Element | None = None
+    depth = 0
     try:
-        root = ET.fromstring(data)
+        for start in range(0, len(data), _CHUNK):
+            parser.feed(data[start : start + _CHUNK])
+            for event, element in parser.read_events():
+                if event == "end":
+                    depth -= 1
+                    continue
+                root = element if root is None else root
+                depth += 1
+                if depth > MAX_XML_DEPTH:
+                    raise InvalidInput(
+                        f"{source}: not a Final Draft file (elements nest deeper than "
+                        f"{MAX_XML_DEPTH} levels)"
+                    )
+        parser.close()
     except ET.ParseError as error:
         raise InvalidInput(
             f"{source}: not a Final Draft file (not well-formed XML: {error})"
         ) from None
+    if root is None:
+        raise InvalidInput(f"{source}: not a Final Draft file (no root element)")
     if root.tag != "FinalDraft":
         raise InvalidInput(
             f"{source}: not a Final Draft file (its root element is <{root.tag}>, not <FinalDraft>)"
         )
     return root
+
+
+def _decoded(data: bytes, source: str) -> str:
+    """The document as text, in the encoding its byte-order mark or first bytes say."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif data.startswith(b"<\x00"):
+        encoding = "utf-16-le"
+    elif data.startswith(b"\x00<"):
+        encoding = "utf-16-be"
+    else:
+        declared = _DECLARED_ENCODING.match(data)
+        encoding = declared.group(1).decode("ascii") if declared else "utf-8-sig"
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as error:
+        detail = f"cannot be decoded: {error}"
+        raise InvalidInput(f"{source}: not a Final Draft file ({detail})") from None
 
 
 def _add_paragraph(paragraph: ET.Element, elements: list[Element]) -> None:

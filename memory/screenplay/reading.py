@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.errors import InvalidInput, NotFound
+from core.limits import MAX_SCREENPLAY_CHARS
 from memory.screenplay.elements import Screenplay
 from memory.screenplay.fdx import parse_fdx
 from memory.screenplay.fountain import parse_fountain
@@ -51,9 +52,14 @@ def _fountain_text(data: bytes, filename: str) -> str:
     if b"\x00" in data:
         raise InvalidInput(f"{filename}: not a text screenplay (it contains NUL bytes)")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InvalidInput(
             f"{filename}: not a text screenplay (byte {error.start} is not UTF-8; "
             "save the file as UTF-8)"
         ) from None
+    if len(text) > MAX_SCREENPLAY_CHARS:
+        raise InvalidInput(
+            f"{filename}: too large ({len(text):,} characters; at most {MAX_SCREENPLAY_CHARS:,})"
+        )
+    return text

@@ -9,7 +9,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from memory.looks import gather_looks
+from memory.screenplay.contents import SceneContents, read_contents, resolve_times
 from memory.screenplay.elements import Element
+from memory.vocabulary import canonical, is_thing
 
 LINES_PER_PAGE = 55
 ACTION_WIDTH = 60
@@ -55,6 +58,8 @@ _TIME_JUMP = re.compile(r"(?:\b(\w+)\s+)?\b(DAY|WEEK|MONTH|YEAR)S?\s+LATER\b")
 _DAY_NUMBER = re.compile(r"DAY\s+(\w+)")
 
 _EXTENSION = re.compile(r"\s*\([^()]*\)\s*$")
+_OFF_SCREEN = re.compile(r"\(\s*O\.?\s*[SC]\.?\s*\)", re.IGNORECASE)
+_VOICE_OVER = re.compile(r"\(\s*V\.?\s*O\.?\s*\)", re.IGNORECASE)
 _EMPHASIS = re.compile(r"[*_]")
 # The look-behind follows the first letter so that the scan can skip to capitals quickly.
 _CAPS_WORD = re.compile(r"[A-Z](?<![\w'’.\-][A-Z])[A-Z'’.\-]*[A-Z]\.?(?![\w'’\-])")
@@ -98,6 +103,16 @@ _NOT_NAMES = frozenset(
     }
 )  # fmt: skip
 _MAX_NAME_WORDS = 3
+_WORD_NAMES = frozenset(
+    {
+        "WILL", "MAY", "GRACE", "HOPE", "FAITH", "JOY", "MARK", "BILL", "ROB", "SUE", "PAT", "ART",
+        "GUY", "JACK", "FRANK", "ROSE", "IRIS", "LILY", "IVY", "DAWN", "SKY", "RIVER", "RAIN",
+        "SUMMER", "WINTER", "STORM", "HUNTER", "PAGE", "CASH", "PENNY", "RAY", "DREW", "CHASE",
+        "GRANT", "LANE", "WADE", "HAZEL", "AMBER", "RUBY", "CORAL", "SANDY", "KING", "PRINCE",
+        "MAJOR", "DOC", "CHIEF", "BOSS", "MOM", "DAD", "MOTHER", "FATHER", "MA", "PA", "BUD",
+    }
+)  # fmt: skip
+"""Names that are also ordinary words: in lower case they are the word, not the character."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +132,8 @@ class SceneDraft:
     page_end: float
     eighths: int
     action_lines: tuple[str, ...]
+    contents: SceneContents | None = None
+    """What the scene shows, with its time of day resolved through CONTINUOUS/LATER/SAME."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +145,8 @@ class CastMember:
     lines: int
     scenes: tuple[str, ...]
     introduction: str
+    look: str = ""
+    """Age, build, hair, clothes and marks gathered from every description in the script."""
 
 
 @dataclass(frozen=True)
@@ -177,15 +196,23 @@ def build_scenes(
     elements: Sequence[Element], aliases: Mapping[str, str] | None = None
 ) -> list[SceneDraft]:
     """The script's scenes in order; elements before the first heading belong to no scene."""
-    _, present = _read_cast(elements, aliases)
+    members, present = _read_cast(elements, aliases)
+    names = {form for member in members for form in (member.name, *member.aliases)}
     openings = _block_openings(elements)
     starts, ends = _layout(elements, openings)
     scenes: list[SceneDraft] = []
-    day, period = 1, None
+    read: list[SceneContents] = []
+    day, period, clock = 1, None, None
     for position, (first, stop) in enumerate(_scene_spans(elements), start=1):
         heading = elements[first]
         parsed = _parse_heading(heading.text)
-        day, period = _advance_story_day(day, period, parsed.time_of_day)
+        action = "\n\n".join(e.text for e in elements[first:stop] if e.type == "action")
+        read.append(
+            read_contents(parsed.int_ext, parsed.location, parsed.time_of_day, action, names)
+        )
+        day, period, clock = _advance_story_clock(
+            day, period, clock, parsed.time_of_day, read[-1].clock
+        )
         padding = sum(
             ends[i] - starts[i] for i in range(first, stop) if elements[i].type == "page_break"
         )
@@ -207,7 +234,37 @@ def build_scenes(
                 action_lines=tuple(e.text for e in elements[first:stop] if e.type == "action"),
             )
         )
-    return scenes
+    _, looks = gather_looks(
+        [scene.action_lines for scene in scenes], {m.name: m.aliases for m in members}
+    )
+    return [
+        replace(
+            scene,
+            contents=replace(
+                contents,
+                looks={name: look[name] for name in scene.characters if name in look},
+                offscreen=_offscreen(elements, present, span),
+            ),
+        )
+        for scene, contents, look, span in zip(
+            scenes, resolve_times(read), looks, _scene_spans(elements), strict=True
+        )
+    ]
+
+
+def _offscreen(
+    elements: Sequence[Element], present: Mapping[int, tuple[str, ...]], span: tuple[int, int]
+) -> tuple[str, ...]:
+    """Names a scene only hears: every cue of theirs is off screen and action never shows them."""
+    heard: list[str] = []
+    seen: set[str] = set()
+    for index in range(*span):
+        names = present.get(index, ())
+        if elements[index].type == "character" and _OFF_SCREEN.search(elements[index].text):
+            heard.extend(names)
+        else:
+            seen.update(names)
+    return tuple(name for name in dict.fromkeys(heard) if name not in seen)
 
 
 def build_cast(
@@ -216,6 +273,11 @@ def build_cast(
     """Everyone who speaks or is introduced in action, merged by extension, alias map and intro."""
     members, present = _read_cast(elements, aliases)
     scenes: dict[str, list[str]] = {member.name: [] for member in members}
+    spans = _scene_spans(elements)
+    looks, _ = gather_looks(
+        [[e.text for e in elements[a:b] if e.type == "action"] for a, b in spans],
+        {m.name: m.aliases for m in members},
+    )
     last_position: dict[str, int] = {}
     position, number = 0, None
     for index, element in enumerate(elements):
@@ -228,7 +290,10 @@ def build_cast(
             if last_position.get(name) != position:
                 last_position[name] = position
                 scenes[name].append(number)
-    return [replace(member, scenes=tuple(scenes[member.name])) for member in members]
+    return [
+        replace(member, scenes=tuple(scenes[member.name]), look=looks.get(member.name, ""))
+        for member in members
+    ]
 
 
 def _parse_heading(heading: str) -> _Heading:
@@ -243,6 +308,35 @@ def _parse_heading(heading: str) -> _Heading:
     if not separator:
         location, time_of_day = rest, ""
     return _Heading(int_ext, location.strip() or None, time_of_day.strip().upper() or None)
+
+
+def _advance_story_clock(
+    day: int, period: int | None, clock: str | None, time_of_day: str | None, seen: str | None
+) -> tuple[int, int | None, str | None]:
+    """The story day, period and last clock time after a scene.
+
+    A clock time in the heading or action ("4:32 AM") orders scenes within a day: a later time
+    keeps the day, an earlier one starts the next; without a clock the heading's period decides.
+    """
+    explicit = bool(
+        time_of_day and (_NEXT_PERIOD.search(time_of_day) or _TIME_JUMP.search(time_of_day))
+    )
+    if seen is None or explicit:
+        new_day, new_period = _advance_story_day(day, period, time_of_day)
+        return new_day, new_period, (seen if explicit else clock if new_day == day else None)
+    minutes = int(seen[:2]) * 60 + int(seen[3:])
+    if clock is not None:
+        earlier = minutes < int(clock[:2]) * 60 + int(clock[3:])
+    else:
+        earlier = period is not None and _clock_period(minutes) < period
+    return (day + 1 if earlier else day), _clock_period(minutes), seen
+
+
+def _clock_period(minutes: int) -> int:
+    """A clock time on the morning 0 < day 1 < evening 2 < night 3 scale; small hours are morning,
+    so a scene at 4:32 after a NIGHT scene starts the next day, and 7:05 stays in it."""
+    hour = minutes // 60
+    return 0 if hour < 12 else 1 if hour < 17 else 2 if hour < 20 else 3
 
 
 def _advance_story_day(
@@ -423,7 +517,8 @@ def _read_cast(
             character = _character(characters, alias_map, spelling, index)
             character.spellings[spelling] = character.spellings.get(spelling, 0) + 1
             character.lines += 1
-            found[index] = [character.root]
+            if not _VOICE_OVER.search(element.text):  # a voice over is heard, not there
+                found[index] = [character.root]
     for index, element in enumerate(elements):
         if element.type != "action":
             continue
@@ -432,6 +527,7 @@ def _read_cast(
             if character is not None:
                 character.introduction = character.introduction or element.text
                 found.setdefault(index, []).append(character.root)
+    _find_known_names(elements, characters, alias_map, found)
     mapped: dict[str, list[str]] = {}
     for key in alias_map:
         mapped.setdefault(_resolve(key, alias_map)[0], []).append(key)
@@ -465,6 +561,50 @@ def _character(
     return character
 
 
+def _find_known_names(
+    elements: Sequence[Element],
+    characters: Mapping[str, _Character],
+    alias_map: Mapping[str, str],
+    found: dict[int, list[str]],
+) -> None:
+    """Known characters named in action in any case ("Mara", "Tomas's boat", "the driver").
+
+    Whole names and aliases only: a surname alone may be a company ("Crane Marine"). A role name
+    ("DRIVER") counts in lower case only after "the", so "a driver" elsewhere is someone else.
+    """
+    forms: dict[str, str] = {}
+    for root, character in characters.items():
+        for form in (root, *character.forms):
+            forms.setdefault(" ".join(form.upper().split()), root)
+    for key in alias_map:
+        root = _resolve(key, alias_map)[0]
+        if root in characters:
+            forms.setdefault(key, root)
+    if not forms:
+        return
+    pattern = re.compile(
+        r"(?<![\w'’])("
+        + "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
+        + r")(?:['’]s)?(?![\w])",
+        re.IGNORECASE,
+    )
+    for index, element in enumerate(elements):
+        if element.type != "action":
+            continue
+        text = _EMPHASIS.sub("", element.text)
+        for match in pattern.finditer(text):
+            written = match.group(1)
+            if written.islower() and (
+                not text[: match.start()].lower().endswith("the ")
+                if canonical(written, "roles")
+                else written.upper() in _WORD_NAMES
+            ):
+                continue
+            root = forms[" ".join(written.upper().split())]
+            if root not in found.get(index, ()):
+                found.setdefault(index, []).append(root)
+
+
 def _named_in_action(
     characters: dict[str, _Character],
     alias_map: Mapping[str, str],
@@ -480,6 +620,10 @@ def _named_in_action(
     key = name.upper()
     if key in alias_map or _resolve(key, alias_map)[0] in characters:
         return _character(characters, alias_map, name, index)
+    if is_thing(name):  # "the TRUCK", "a CAR": props and vehicles are not cast
+        return None
+    if canonical(name, "roles"):
+        introduced = True  # "the DRIVER" is someone even after an article
     if not introduced:
         return None
     words = key.split()

@@ -15,6 +15,7 @@ import pytest
 
 from frameline.settings import Settings
 from frameline.wiring import open_frameline
+from tests.fakes.bedrock_server import FakeBedrock
 from tools.context import Actor
 from tools.jobs import submit_job
 
@@ -47,5 +48,29 @@ def agent_home(home: Path, agent_template: Path) -> Path:
 @pytest.fixture
 def agent_studio(agent_home: Path) -> Iterator[Any]:
     """Frameline opened on the test's demo home, as a front end opens it."""
+    with open_frameline(Settings()) as frameline:
+        yield frameline
+
+
+BEDROCK_MODEL = "anthropic.claude-3-5-sonnet-20240620-v1:0"
+
+
+@pytest.fixture
+def bedrock(agent_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBedrock]:
+    """A fake Bedrock runtime that FRAMELINE_CHAT_MODEL points at, with dummy credentials."""
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_CONFIG_FILE", "AWS_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(agent_home / "no-credentials"))
+    with FakeBedrock() as fake:
+        monkeypatch.setenv("FRAMELINE_CHAT_MODEL", f"bedrock:{BEDROCK_MODEL}")
+        monkeypatch.setenv("FRAMELINE_BEDROCK_ENDPOINT_URL", fake.url)
+        yield fake
+
+
+@pytest.fixture
+def bedrock_studio(bedrock: Any) -> Iterator[Any]:
+    """Frameline configured for Bedrock (the fake runtime) on the test's demo home."""
     with open_frameline(Settings()) as frameline:
         yield frameline

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,20 +29,6 @@ from tools.context import Actor
 
 MODEL = "anthropic.claude-3-5-sonnet-20240620-v1:0"
 WRITER = Actor("wren", "writer")
-
-
-@pytest.fixture
-def bedrock(agent_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBedrock]:
-    """A fake Bedrock runtime that FRAMELINE_CHAT_MODEL points at, with dummy credentials."""
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_CONFIG_FILE", "AWS_REGION"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(agent_home / "no-credentials"))
-    with FakeBedrock() as fake:
-        monkeypatch.setenv("FRAMELINE_CHAT_MODEL", f"bedrock:{MODEL}")
-        monkeypatch.setenv("FRAMELINE_BEDROCK_ENDPOINT_URL", fake.url)
-        yield fake
 
 
 @pytest.fixture

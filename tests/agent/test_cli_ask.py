@@ -46,7 +46,7 @@ def test_ask_without_json_labels_the_offline_planner(agent_home: Path, cli: Cli)
     outcome = cli("ask", "--project", "demo", "--as", "writer", "lock 3A")
     assert outcome.exit_code == 0
     assert "may not lock v1" in outcome.stdout
-    assert "[offline planner (deterministic rules, not a language model)" in outcome.stdout
+    assert "[offline-planner: " in outcome.stdout and "not a language model" in outcome.stdout
 
 
 @pytest.mark.parametrize(

@@ -108,6 +108,7 @@ def test_a_lock_waits_for_a_director_over_http(client: TestClient, keys: Keys) -
     done = client.post(url, json={"decision": "approve"}, headers=keys.header("director"))
     assert done.status_code == 200
     assert done.json()["thread_id"] == thread and done.json()["pending"] == []
-    assert done.json()["reply"].endswith("is now locked.")
+    assert "is now locked." in done.json()["reply"]
+    assert done.json()["reply"].endswith("offline-planner (not a language model)")
     again = client.post(url, json={"decision": "approve"}, headers=keys.header("director"))
     assert again.status_code == 409

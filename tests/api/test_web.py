@@ -231,6 +231,7 @@ def test_the_chat_panel_streams_the_assistant(browser: TestClient, keys: Keys) -
     assert answer.headers["content-type"].startswith("text/event-stream")
     assert "event: tool_call" in answer.text and "event: done" in answer.text
     assert "SALT MARSH" in answer.text
+    assert "offline-planner (not a language model)" in answer.text  # the label reaches the page
 
 
 def test_errors_are_pages_for_browsers_and_problems_for_the_api(browser: TestClient) -> None:

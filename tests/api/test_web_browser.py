@@ -58,7 +58,8 @@ def server(home: Path, tmp_path: Path) -> Iterator[Server]:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=os.environ)
     try:
         deadline = time.monotonic() + START_SECONDS
-        while not _answers(url + "/healthz"):
+        # /healthz answers at once; /readyz once the first start's demo (and its frames) is in.
+        while not _answers(url + "/readyz"):
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"frameline serve did not start:\n{log_path.read_text()}")
             time.sleep(0.3)

@@ -28,7 +28,13 @@ from PIL import Image
 from tests.fakes.serving import LoopbackServer
 
 RGB = tuple[int, int, int]
-Handler = Callable[[str, dict[str, Any]], dict[str, Any]]
+
+
+class EventStream(bytes):
+    """A response body in AWS event-stream framing (ConverseStream), sent as it is."""
+
+
+Handler = Callable[[str, dict[str, Any]], dict[str, Any] | EventStream]
 """Answers one operation: (model id, request JSON) to response JSON, or raises BedrockFault."""
 
 NOVA_CANVAS_TASKS = {
@@ -96,7 +102,7 @@ class FakeBedrock(LoopbackServer):
 
     def answer(
         self, path: str, headers: dict[str, str], raw: bytes
-    ) -> tuple[int, dict[str, str], dict[str, Any]]:
+    ) -> tuple[int, dict[str, str], dict[str, Any] | EventStream]:
         """Record a request and work out the status, extra headers and JSON body to send back."""
         path = unquote(path)  # botocore sends the model id's ':' as %3A
         try:
@@ -187,9 +193,11 @@ def _request_handler(fake: FakeBedrock) -> type[BaseHTTPRequestHandler]:
             status, headers, body = fake.answer(
                 self.path, dict(self.headers.items()), self.rfile.read(length)
             )
-            payload = json.dumps(body).encode()
+            streamed = isinstance(body, EventStream)
+            payload = bytes(body) if streamed else json.dumps(body).encode()
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            kind = "application/vnd.amazon.eventstream" if streamed else "application/json"
+            self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(payload)))
             self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
             for name, value in headers.items():
@@ -276,3 +284,22 @@ def _encode(image: Image.Image) -> str:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def event_message(event_type: str, payload: dict[str, Any]) -> bytes:
+    """One AWS event-stream message: prelude (lengths, CRC32), string headers, JSON, CRC32."""
+    headers = b""
+    for name, value in (
+        (":event-type", event_type),
+        (":content-type", "application/json"),
+        (":message-type", "event"),
+    ):
+        encoded = value.encode()
+        headers += bytes([len(name)]) + name.encode() + b"\x07"
+        headers += len(encoded).to_bytes(2, "big") + encoded
+    body = json.dumps(payload).encode()
+    total = 12 + len(headers) + len(body) + 4
+    prelude = total.to_bytes(4, "big") + len(headers).to_bytes(4, "big")
+    prelude += (binascii.crc32(prelude) & 0xFFFFFFFF).to_bytes(4, "big")
+    message = prelude + headers + body
+    return message + (binascii.crc32(message) & 0xFFFFFFFF).to_bytes(4, "big")

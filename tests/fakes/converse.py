@@ -8,13 +8,15 @@ a `toolUse`, then text that may quote the `toolResult` the client sent back.
 
 from __future__ import annotations
 
+import json
+import re
 import threading
 from collections import deque
 from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from tests.fakes.bedrock_server import BedrockFault
+from tests.fakes.bedrock_server import BedrockFault, EventStream, event_message
 
 Body = dict[str, Any]
 Turn = Body | Callable[[Body], Body]
@@ -134,8 +136,8 @@ class ConverseScript:
         self.requests: list[tuple[str, Body]] = []
         self._lock = threading.Lock()
 
-    def __call__(self, model_id: str, body: Body) -> Body:
-        conform(body, "ConverseRequest")
+    def __call__(self, model_id: str, body: Body, shape: str = "ConverseRequest") -> Body:
+        conform(body, shape)
         _check_conversation(body)
         with self._lock:
             self.requests.append((model_id, body))
@@ -145,3 +147,34 @@ class ConverseScript:
         answer = turn(body) if callable(turn) else turn
         conform(answer, "ConverseResponse")
         return answer
+
+    def stream(self, model_id: str, body: Body) -> EventStream:
+        """Answer `converse-stream`: the same scripted turn, as ConverseStream events.
+
+        Text comes word by word in `contentBlockDelta` events; a tool call as a
+        `contentBlockStart` and its arguments as one JSON string delta; then `messageStop` and
+        `metadata` with the usage — the AWS event-stream framing botocore decodes.
+        """
+        answer = self(model_id, body, "ConverseStreamRequest")
+        message = answer["output"]["message"]
+        events = [event_message("messageStart", {"role": message["role"]})]
+        for index, block in enumerate(message["content"]):
+            if "text" in block:
+                for word in re.findall(r"\S+\s*", block["text"]) or [""]:
+                    delta = {"delta": {"text": word}, "contentBlockIndex": index}
+                    events.append(event_message("contentBlockDelta", delta))
+            else:
+                use = block["toolUse"]
+                start = {"toolUse": {"toolUseId": use["toolUseId"], "name": use["name"]}}
+                events.append(
+                    event_message("contentBlockStart", {"start": start, "contentBlockIndex": index})
+                )
+                delta = {"toolUse": {"input": json.dumps(use["input"])}}
+                events.append(
+                    event_message("contentBlockDelta", {"delta": delta, "contentBlockIndex": index})
+                )
+            events.append(event_message("contentBlockStop", {"contentBlockIndex": index}))
+        events.append(event_message("messageStop", {"stopReason": answer["stopReason"]}))
+        metadata = {"usage": answer["usage"], "metrics": answer["metrics"]}
+        events.append(event_message("metadata", metadata))
+        return EventStream(b"".join(events))

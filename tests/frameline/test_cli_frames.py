@@ -126,6 +126,7 @@ def test_render_and_revise_on_a_tiny_diffusers_model(
     monkeypatch.setenv("FRAMELINE_IMAGE_BACKEND", "diffusers")
     monkeypatch.setenv("FRAMELINE_DIFFUSERS_MODEL", str(tiny_model))
     monkeypatch.setenv("FRAMELINE_DEVICE", "cpu")
+    monkeypatch.setenv("FRAMELINE_WATERMARK", "0")  # each take's mark names its own version
     args = ("--project", "demo", "--scene", "4", "--width", "64", "--height", "64")
     outcome = ingested("render", *args, "--seed", "3", "--json")
     assert outcome.stderr == ""  # no loading bars or library warnings around the JSON

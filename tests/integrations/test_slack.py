@@ -216,6 +216,7 @@ def test_a_mention_is_answered_in_its_thread_with_the_frame(bot: Bot) -> None:
     assert all(c.params.get("thread_ts") == ts for c in bot.slack.calls_to("chat.postMessage"))
     [status] = bot.slack.posted(lambda m: m["text"].startswith("Rendered 1 frame"))
     assert status["thread_ts"] == ts and "3A" in status["text"]
+    assert "offline-planner (not a language model)" in status["text"]  # the planner is labelled
     assert [c.params["ts"] for c in bot.slack.calls_to("chat.update")][-1] == status["ts"]
     [seen] = bot.slack.calls_to("reactions.add")
     assert (seen.params["timestamp"], seen.params["name"]) == (ts, "eyes")
@@ -545,3 +546,75 @@ def test_a_refused_or_unreachable_slack_stops_the_bot_with_a_clear_error(
     unreachable = pytest.raises(BackendUnavailable, match="cannot reach Slack")
     with open_frameline(Settings()) as frameline, unreachable:
         install_slack(create_app(frameline, web=False), frameline)
+
+
+def test_a_note_on_a_frame_is_told_in_the_slack_thread_it_was_posted_in(bot: Bot) -> None:
+    from integrations.slack.notes import share_note
+    from tools.comments import add_comment
+    from tools.context import Actor
+    from tools.frames import render_frame
+
+    _, version_id = first_frame(bot, ts="1700000000.000900")
+    note = add_comment(bot.frameline, Actor("Dana Director", "director"), version_id, "more fog")
+    worker = share_note(bot.frameline, note.to_json())
+    assert worker is not None
+    [told] = said_in(bot.slack, "1700000000.000900", "more fog")
+    assert told.params["channel"] == CHANNEL
+    assert f"Note on {version_id} by Dana Director (director)" in told.params["text"]
+    [elsewhere] = render_frame(bot.frameline, Actor("local", "admin"), "demo", "2")
+    unposted = add_comment(
+        bot.frameline, Actor("local", "admin"), elsewhere.version_id, "never posted"
+    )
+    assert share_note(bot.frameline, unposted.to_json()) is None
+
+
+def _export_uploads(bot: Bot, ts: str) -> list[tuple[bytes, str]]:
+    """(bytes, title) of each file completed into the thread, once one arrived."""
+    bot.slack.wait_for(
+        "files.completeUploadExternal", where=lambda c: c.params.get("thread_ts") == ts
+    )
+    return [
+        (bot.slack.uploads[shared["id"]], shared.get("title") or "")
+        for call in bot.slack.calls_to("files.completeUploadExternal")
+        if call.params.get("thread_ts") == ts
+        for shared in json.loads(call.params["files"])
+    ]
+
+
+def test_an_export_asked_for_in_a_thread_is_uploaded_into_it(bot: Bot, tmp_path: Path) -> None:
+    from tools.context import Actor
+    from tools.exports import export_project
+
+    ts = "1700000000.001000"
+    bot.post(event_callback(mention(WRITER, CHANNEL, "export the shot list to csv", ts)))
+    [(data, title)] = _export_uploads(bot, ts)
+    expected = tmp_path / "expected.csv"
+    export_project(bot.frameline, Actor("Wren Writer", "writer"), "demo", "csv", expected)
+    assert data == expected.read_bytes() and data.startswith(b"scene")
+    [asked] = bot.slack.calls_to("files.getUploadURLExternal")
+    assert asked.params["filename"] == "demo-shotlist.csv"
+    assert title == "demo csv export"
+    [upload] = bot.slack.calls_to("files.completeUploadExternal")
+    assert (upload.params["channel_id"], upload.params["thread_ts"]) == (CHANNEL, ts)
+    [reply] = bot.slack.posted(lambda m: m.get("thread_ts") == ts and ".csv" in m["text"])
+    assert "/v1/projects/demo/exports/csv" in reply["text"]
+    assert "offline-planner (not a language model)" in reply["text"]
+
+
+def test_an_export_slack_refuses_or_too_large_is_told_with_its_link(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from integrations.slack import exports
+
+    bot.slack.fail_next("files.completeUploadExternal", error="missing_scope", status=200)
+    bot.post(event_callback(mention(WRITER, CHANNEL, "export the shot list to csv", "9.3")))
+    [refused] = said_in(bot.slack, "9.3", "I could not upload the csv export")
+    assert "lacks a permission" in refused.params["text"]
+    assert "Download it from /v1/projects/demo/exports/csv" in refused.params["text"]
+
+    monkeypatch.setattr(exports, "MAX_UPLOAD_BYTES", 10)
+    uploads = len(bot.slack.calls_to("files.getUploadURLExternal"))
+    bot.post(event_callback(mention(WRITER, CHANNEL, "export the shot list to csv", "9.4")))
+    [large] = said_in(bot.slack, "9.4", "more than the")
+    assert "download it from /v1/projects/demo/exports/csv" in large.params["text"]
+    assert len(bot.slack.calls_to("files.getUploadURLExternal")) == uploads  # nothing sent

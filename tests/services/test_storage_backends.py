@@ -137,5 +137,8 @@ test_stale = frames_suite.test_changed_scene_makes_versions_stale_and_approval_n
 # The agent: checkpoints on Postgres, across a restart of the process too.
 test_lock_waits = approvals_suite.test_a_lock_waits_for_a_director
 test_pause_survives_restart = approvals_suite.test_a_pause_survives_a_restart_of_the_process
-test_agent_search = planner_suite.test_a_writer_finds_the_scene_where_she_cuts_her_hand
+test_agent_continuity = planner_suite.test_a_director_asks_about_continuity
 test_agent_render = planner_suite.test_a_writer_renders_two_frames_of_mara
+test_follow_up_after_restart = (
+    planner_suite.test_a_follow_up_revises_what_the_thread_made_even_after_a_restart
+)

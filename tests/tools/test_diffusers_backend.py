@@ -26,7 +26,7 @@ from tests.fakes.tiny_pipeline import (
     tiny_single_file,
 )
 from tools.backends.base import FrameSpec
-from tools.backends.diffusers import DiffusersBackend
+from tools.backends.diffusers import DiffusersBackend, cut_at_word
 
 pytestmark = pytest.mark.slow
 
@@ -243,19 +243,26 @@ def test_a_tokenizer_json_only_folder_loads_and_draws_the_same(
     assert other.fit_prompt(LONG_PROMPT) == backend.fit_prompt(LONG_PROMPT)
 
 
-def test_fit_prompt_cuts_a_long_prompt_at_a_word_and_says_so(backend: DiffusersBackend) -> None:
+def test_a_long_prompt_is_read_in_chunks_and_cut_at_a_word_past_three(
+    backend: DiffusersBackend,
+) -> None:
     assert len(LONG_PROMPT.split()) >= 300
-    cut, note = backend.fit_prompt(LONG_PROMPT)
+    read, note = backend.fit_prompt(LONG_PROMPT)
     assert note is not None
-    said = re.fullmatch(r"prompt cut to (\d+) tokens; the model reads at most (\d+)", note)
+    said = re.match(r"prompt of (\d+) tokens, cut from (\d+) read in (\d+) chunks of 75", note)
     assert said is not None
-    kept, limit = int(said[1]), int(said[2])
-    assert limit == 77 and 0 < kept <= 75
-    assert LONG_PROMPT.startswith(cut) and LONG_PROMPT[len(cut)] == " "
+    kept, whole, chunks = int(said[1]), int(said[2]), int(said[3])
+    assert chunks == 3 and 150 < kept <= 225 < whole
+    assert LONG_PROMPT.startswith(read) and LONG_PROMPT[len(read)] == " "
+
+
+def test_cut_at_word_keeps_the_longest_start_that_fits(backend: DiffusersBackend) -> None:
     tokenizer = backend.pipelines().text_to_image.tokenizer
-    assert len(tokenizer(cut).input_ids) - 2 == kept
+    cut = cut_at_word(LONG_PROMPT, tokenizer, 77)
+    assert LONG_PROMPT.startswith(cut) and LONG_PROMPT[len(cut)] == " "
+    assert 0 < len(tokenizer(cut).input_ids) <= 77
     next_word = LONG_PROMPT[: LONG_PROMPT.index(" ", len(cut) + 1)]
-    assert len(tokenizer(next_word).input_ids) > limit
+    assert len(tokenizer(next_word).input_ids) > 77
     # The toy vocabulary spells most words letter by letter, so "short" means a few words here.
     assert backend.fit_prompt("the harbour at night") == ("the harbour at night", None)
 

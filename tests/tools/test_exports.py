@@ -10,24 +10,37 @@ import csv
 import hashlib
 import json
 import os
+import shutil
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import av
 import opentimelineio as otio
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
-from core.errors import InvalidInput, PermissionDenied
+from core.errors import BackendUnavailable, InvalidInput, PermissionDenied
 from frameline.settings import Settings
 from frameline.wiring import Frameline, open_frameline
 from memory.importer import import_screenplay
+from memory.records import Shot, VersionComment
 from memory.screenplay.reading import parse_screenplay_bytes
 from memory.store import get_or_create_project, get_project, get_scene, get_version
 from tests.cli_runner import DEMO
 from tools.context import Actor
-from tools.exports import FPS, FRAMES_PER_EIGHTH, dialogue_blocks, export_project, timecode
+from tools.exports import (
+    FPS,
+    FRAMES_PER_EIGHTH,
+    ExportOptions,
+    dialogue_blocks,
+    export_project,
+    parse_durations,
+    timecode,
+)
 from tools.exports.shotlist import COLUMNS
+from tools.exports.spreadsheet import safe_cell
 from tools.frames import render_frame
 from tools.versions import set_status
 
@@ -86,6 +99,18 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Frameline]:
                     "identity": {"verdict": "fail", "reason": "MARA's face is not in the frame"},
                     "summary": "identity: fail — MARA's face is not in the frame",
                 }
+            with opened.transaction() as session:
+                # A caption a spreadsheet would run as a formula.
+                shot = session.scalars(select(Shot).where(Shot.code == "2B")).one()
+                shot.description = '=HYPERLINK("http://x","2B")'
+                session.add(
+                    VersionComment(
+                        version_id=get_version(session, "v1").id,
+                        person="dee",
+                        role="director",
+                        text="Hold on Mara longer",
+                    )
+                )
             rewrite = demo.replace("Rain ticks on the tin roof.", "Hail rattles the tin roof.")
             import_script(opened, "demo", rewrite, "demo.fountain")
             render_frame(opened, WRITER, "unicode", "1", seed=7)
@@ -157,17 +182,22 @@ def test_the_timeline_has_a_clip_per_shot_in_script_order(studio, tmp_path: Path
     first = clips[0]
     assert first.metadata["frameline"]["version_id"] == "v1"
     assert first.metadata["frameline"]["status"] == "approved"
-    image = Path(first.media_reference.target_url.removeprefix("file://"))
+    url = first.media_reference.target_url
+    assert url == "demo-otio_media/1A_v1.png"  # relative to the export, never file:///…
+    image = tmp_path / url
     assert image.is_file() and image.read_bytes().startswith(b"\x89PNG")
-    markers = {clip.name: sorted(m.name for m in clip.markers) for clip in clips}
+    markers = {clip.name: sorted(m.name.split(":")[0] for m in clip.markers) for clip in clips}
     assert markers == {
-        "1A": [],
+        "1A": ["1A note"],
         "1B": [],
         "1C": [],
-        "2A": ["2A: continuity fail", "2A: stale"],
-        "2B": ["2B: stale"],
+        "2A": ["2A continuity fail", "2A stale"],
+        "2B": ["2B stale"],
     }
     [fail] = [m for m in clips[3].markers if "fail" in m.name]
+    assert "MARA's face is not in the frame" in fail.name
+    [note] = clips[0].markers
+    assert note.color == otio.schema.MarkerColor.BLUE and note.comment == "dee: Hold on Mara longer"
     assert fail.color == otio.schema.MarkerColor.RED
     assert "face is not in the frame" in fail.comment
 
@@ -232,9 +262,7 @@ def test_the_continuity_report_prints_every_shot(studio, tmp_path: Path) -> None
 @pytest.mark.parametrize(
     ("format", "name", "message"),
     [
-        ("gif", "x.gif", "unknown export format 'gif'; formats are pdf, otio, csv"),
-        ("otio", "cut.edl", "OTIO adapter cmx_3600 is not installed"),
-        ("otio", "cut.xml", "OTIO adapter fcp_xml is not installed"),
+        ("gif", "x.gif", "unknown export format 'gif'; formats are pdf, otio, otioz, edl"),
         ("otio", "missing/cut.otio", "no such folder"),
     ],
 )
@@ -260,3 +288,145 @@ def test_only_the_continuity_report_takes_a_scene_and_people_need_a_role(
 def test_dialogue_blocks_leave_out_parentheticals_and_action() -> None:
     text = "EXT. DOCK - DAY\n\nRain.\n\nTOMAS\n(nodding)\nSame man.\n\nCUT TO:"
     assert dialogue_blocks(text) == ["TOMAS: Same man."]
+
+
+SHOTS = ["1A", "1B", "1C", "2A", "2B"]
+EDITORIAL = [
+    ("otio", ".otio", "otio_json"),
+    ("edl", ".edl", "cmx_3600"),
+    ("fcp7xml", ".xml", "fcp_xml"),
+    ("fcpx", ".fcpxml", "fcpx_xml"),
+    ("aaf", ".aaf", "AAF"),
+]
+
+
+@pytest.mark.parametrize(("format", "suffix", "adapter"), EDITORIAL)
+def test_each_editorial_format_reads_back_through_its_own_adapter(
+    studio, tmp_path: Path, format: str, suffix: str, adapter: str
+) -> None:
+    out = tmp_path / "cuts" / f"cut{suffix}"
+    out.parent.mkdir()
+    options = ExportOptions(durations={"1B": 2.5})
+    report = export_project(studio, WRITER, "demo", format, out, options=options)
+    assert report["adapter"] == adapter and report["clips"] == 5
+    timeline = otio.adapters.read_from_file(str(out), adapter_name=adapter)
+    clips = list(timeline.find_clips())
+    assert [clip.name for clip in clips] == SHOTS
+    frames = [clip.source_range.duration.value for clip in clips]
+    assert frames[1] == 60  # 2.5 s at 24 fps, as asked
+    assert frames[0] + frames[2] == scene_frames(studio, "1") - scene_frames(studio, "1") // 3
+    assert sum(frames[3:]) == scene_frames(studio, "2")
+    for clip in clips:
+        url = clip.media_reference.target_url.removeprefix("file://")
+        assert url.startswith("cut_media/") and not Path(url).is_absolute()
+        assert (out.parent / url).read_bytes().startswith(b"\x89PNG")
+    assert clips[0].media_reference.target_url.endswith("cut_media/1A_v1.png")
+    if adapter == "AAF":  # the AAF adapter writes no markers; notes ride as user comments
+        assert "continuity fail" in str(clips[3].metadata["AAF"]["UserComments"]["Notes"])
+        return
+    names = [marker.name.lower() for marker in clips[3].markers]
+    assert any("2a continuity fail" in n and "face is not in the frame" in n for n in names)
+    assert any("stale" in n for n in names)
+    [note] = clips[0].markers
+    assert note.name.lower() == "1a note: dee: hold on mara longer"
+
+
+def test_the_otioz_bundle_carries_its_frames(studio, tmp_path: Path) -> None:
+    out = tmp_path / "cut.otioz"
+    export_project(studio, WRITER, "demo", "otioz", out)
+    unpacked = tmp_path / "unpacked"
+    unpacked.mkdir()
+    timeline = otio.adapters.read_from_file(str(out), extract_to_directory=str(unpacked))
+    clips = list(timeline.find_clips())
+    assert [clip.name for clip in clips] == SHOTS
+    for clip in clips:
+        url = clip.media_reference.target_url
+        assert url.startswith("media/")
+        assert (unpacked / url).read_bytes().startswith(b"\x89PNG")
+
+
+def test_durations_are_checked_before_anything_is_written(studio, tmp_path: Path) -> None:
+    assert parse_durations(["1a=4", "2B=0.5"]) == {"1A": 4.0, "2B": 0.5}
+    for bad in ("1A", "1A=x", "1A=0", "=3", "1A=-2"):
+        with pytest.raises(InvalidInput, match="SHOT=SECONDS"):
+            parse_durations([bad])
+    with pytest.raises(InvalidInput, match="lacks; its shots are 1A, 1B, 1C, 2A, 2B"):
+        options = ExportOptions(durations={"9Z": 1})
+        export_project(studio, WRITER, "demo", "edl", tmp_path / "x.edl", options=options)
+    with pytest.raises(InvalidInput, match="--duration applies to"):
+        options = ExportOptions(durations={"1A": 1})
+        export_project(studio, WRITER, "demo", "pdf", tmp_path / "x.pdf", options=options)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_shot_list_has_the_columns_crews_plan_with_and_no_formulas(
+    studio, tmp_path: Path
+) -> None:
+    with export(studio, tmp_path, "csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for column in ("cast", "location", "time_of_day", "story_day", "framing", "angle", "lens"):
+        assert column in rows[0]
+    for column in ("duration", "status", "continuity", "continuity_notes"):
+        assert column in rows[0]
+    first = rows[0]
+    assert first["location"] == "GREYHAVEN HARBOUR" and first["time_of_day"] == "DAY"
+    assert first["story_day"] == "1" and "MARA" in first["cast"]
+    assert first["framing"] == "wide" and first["duration"] == timecode(int(first["frames"]))
+    assert "face is not in the frame" in rows[3]["continuity_notes"]
+    assert first["notes"] == "dee: Hold on Mara longer"
+    assert rows[4]["caption"] == '\'=HYPERLINK("http://x","2B")'
+    assert [safe_cell(v) for v in ("+1", "-2", "@a", "\tx", "\rx", "ok", -3)] == [
+        "'+1",
+        "'-2",
+        "'@a",
+        "'\tx",
+        "'\rx",
+        "ok",
+        -3,
+    ]
+
+
+def test_the_animatic_is_24_fps_h264_with_each_shot_held_for_its_length(
+    studio, tmp_path: Path
+) -> None:
+    out = tmp_path / "board.mp4"
+    seen: list[tuple[int, int, str]] = []
+    durations = {"1A": 0.5, "1B": 0.25, "1C": 0.25, "2A": 0.5, "2B": 0.5}
+    options = ExportOptions(
+        durations=durations, burn_timecode=True, progress=lambda *step: seen.append(step)
+    )
+    report = export_project(studio, WRITER, "demo", "mp4", out, options=options)
+    assert report["frames"] == 48 and [code for *_, code in seen] == SHOTS
+    assert seen[-1][:2] == (48, 48)
+    with av.open(str(out)) as container:
+        stream = container.streams.video[0]
+        assert stream.codec_context.name == "h264" and stream.average_rate == FPS
+        assert (stream.width, stream.height) == (960, 540)
+        frames = list(container.decode(video=0))
+        assert len(frames) == 48
+        assert abs(float(container.duration / av.time_base) - 2.0) < 0.05
+        band = frames[0].to_ndarray(format="rgb24")[-96:]
+        assert band.mean() < 60 and band.max() > 200  # a black band with light caption text
+
+
+def test_scratch_audio_needs_espeak_and_says_so(studio, tmp_path: Path, monkeypatch) -> None:
+    options = ExportOptions(durations=dict.fromkeys(SHOTS, 0.5), audio="scratch")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(BackendUnavailable, match="needs espeak-ng, which is not installed"):
+        export_project(studio, WRITER, "demo", "mp4", tmp_path / "a.mp4", options=options)
+    assert not (tmp_path / "a.mp4").exists()
+
+
+@pytest.mark.skipif(not shutil.which("espeak-ng"), reason="needs espeak-ng")
+def test_scratch_audio_speaks_the_dialogue(studio, tmp_path: Path) -> None:
+    options = ExportOptions(durations=dict.fromkeys(SHOTS, 1.0), audio="scratch")
+    out = tmp_path / "a.mp4"
+    export_project(studio, WRITER, "demo", "mp4", out, options=options)
+    with av.open(str(out)) as container:
+        [audio] = container.streams.audio
+        samples = [f.to_ndarray() for f in container.decode(audio=0)]
+    assert audio.codec_context.name == "aac"
+    import numpy as np
+
+    sound = np.concatenate(samples, axis=1)
+    assert np.abs(sound).max() > 0.05  # 1B's dialogue is heard

@@ -94,9 +94,12 @@ def test_frames_carry_signed_credentials_when_a_certificate_is_configured(
     from frameline.wiring import open_frameline
     from tools.signing import read_credentials
 
+    monkeypatch.setenv("FRAMELINE_WATERMARK", "0")  # signing alone must not touch the pixels
+    monkeypatch.setenv("FRAMELINE_C2PA", "0")
     with open_frameline(Settings()) as frameline:
         load_demo(frameline)
         [plain] = render_frame(frameline, ADMIN, "demo", "3", seed=4)
+    monkeypatch.setenv("FRAMELINE_C2PA", "1")
     chain, key = studio_certificate(tmp_path)
     monkeypatch.setenv("FRAMELINE_C2PA_CERT", str(chain))
     monkeypatch.setenv("FRAMELINE_C2PA_KEY", str(key))

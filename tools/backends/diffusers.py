@@ -60,6 +60,11 @@ _PROMPT_TOKENIZER = {
     "flux": "tokenizer_2",
 }
 _PROMPT_TOKENS = {"sd1": 77, "sdxl": 77, "sd3": 256, "flux": 512}
+_CLIP_TOKENS = 77
+_CHUNKED_FAMILIES = frozenset({"sd1"})
+_MAX_CHUNKS = 3
+"""Families whose UNet takes CLIP embeddings longer than 77 tokens as they are: SD 1.x. SDXL's
+pooled second encoder reads one chunk only, so its prompts are cut (most important first)."""
 """The encoder that reads furthest into a prompt, and how far (diffusers' default lengths)."""
 
 _TILING_PIXELS = 1024 * 1024
@@ -193,7 +198,12 @@ class DiffusersBackend(ImageBackend):
             return self._pipelines
 
     def fit_prompt(self, prompt: str) -> tuple[str, str | None]:
-        """The prompt cut at a word boundary to what the text encoder reads, and a note if cut."""
+        """The prompt as the model will read it, and a note when it is long.
+
+        Prompts come most important first (framing and setting, time and weather, cast, action,
+        style). SD 1.x reads a long prompt whole through chunked CLIP embeddings; the other
+        families' prompts are cut at a word boundary to what their text encoder reads.
+        """
         tokenizer = self._prompt_tokenizer()
         limit = min(tokenizer.model_max_length, _PROMPT_TOKENS[self.family])
 
@@ -202,19 +212,19 @@ class DiffusersBackend(ImageBackend):
 
         if tokens(prompt) <= limit:
             return prompt, None
-        word_ends = [match.end() for match in re.finditer(r"\S+", prompt)]
-        fitting, too_many = 0, len(word_ends)
-        while fitting + 1 < too_many:
-            middle = (fitting + too_many) // 2
-            if tokens(prompt[: word_ends[middle - 1]]) <= limit:
-                fitting = middle
-            else:
-                too_many = middle
-        if fitting:
-            cut = prompt[: word_ends[fitting - 1]]
-        else:  # the first word alone is too long: cut inside it
-            ids = tokenizer(prompt, truncation=True, max_length=limit, verbose=False).input_ids
-            cut = tokenizer.decode(ids, skip_special_tokens=True)
+        if self.family in _CHUNKED_FAMILIES:
+            most = _MAX_CHUNKS * (limit - 2) + 2
+            whole = tokens(prompt) - 2
+            text = prompt if whole + 2 <= most else cut_at_word(prompt, tokenizer, most)
+            read = tokens(text) - 2
+            chunks = -(-read // (limit - 2))
+            cut = f", cut from {whole}" if text != prompt else ""
+            return text, (
+                f"prompt of {read} tokens{cut} read in {chunks} chunks of {limit - 2} "
+                "(chunked CLIP embeddings); the first chunk holds the framing, setting, time "
+                "of day and cast"
+            )
+        cut = cut_at_word(prompt, tokenizer, limit)
         kept = tokens(cut) - tokens("")
         return cut, f"prompt cut to {kept} tokens; the model reads at most {limit}"
 
@@ -281,7 +291,6 @@ class DiffusersBackend(ImageBackend):
                 pipes.image_to_image,
                 progress,
                 size,
-                prompt=[spec.prompt],
                 image=parent.convert("RGB").resize(size, Image.Resampling.LANCZOS),
                 strength=strength,
                 # diffusers runs int(steps × strength) steps; never let that reach zero.
@@ -313,7 +322,6 @@ class DiffusersBackend(ImageBackend):
                 pipes.inpaint,
                 progress,
                 size,
-                prompt=[spec.prompt],
                 image=parent.convert("RGB").resize(size, Image.Resampling.LANCZOS),
                 mask_image=mask.convert("L").resize(size, Image.Resampling.NEAREST),
                 width=size[0],
@@ -421,7 +429,6 @@ class DiffusersBackend(ImageBackend):
                 pipes.text_to_image,
                 progress,
                 size,
-                prompt=[spec.prompt for spec in specs],
                 width=size[0],
                 height=size[1],
                 num_inference_steps=self.steps,
@@ -475,10 +482,26 @@ class DiffusersBackend(ImageBackend):
         return max(step, round(width / step) * step), max(step, round(height / step) * step)
 
     def _prompt_kwargs(self, specs: Sequence[FrameSpec]) -> dict[str, Any]:
-        """Negative prompts, for the families whose guidance uses them (Flux's is distilled)."""
+        """Prompts and negative prompts (Flux's guidance is distilled: no negative); an SD 1.x
+        prompt longer than CLIP's 77 tokens goes in as chunked embeddings, so none of it is lost.
+        """
+        prompts = [spec.prompt for spec in specs]
         if self.family == "flux":
-            return {}
-        return {"negative_prompt": [spec.negative_prompt for spec in specs]}
+            return {"prompt": prompts}
+        negatives = [spec.negative_prompt for spec in specs]
+        if self.family in _CHUNKED_FAMILIES and any(
+            self._token_count(text) > _CLIP_TOKENS for text in prompts + negatives
+        ):
+            embeds = chunked_clip_embeddings(self.pipelines().text_to_image, prompts + negatives)
+            return {
+                "prompt_embeds": embeds[: len(prompts)],
+                "negative_prompt_embeds": embeds[len(prompts) :],
+            }
+        return {"prompt": prompts, "negative_prompt": negatives}
+
+    def _token_count(self, text: str) -> int:
+        """Tokens of the text as the prompt's tokenizer counts them, start and end included."""
+        return len(self._prompt_tokenizer()(text, verbose=False).input_ids)
 
     def _reference_kwargs(self, references: tuple[str, ...]) -> dict[str, Any]:
         """IP-Adapter images for the call, loading the adapter the first time a frame has some.
@@ -530,6 +553,57 @@ class DiffusersBackend(ImageBackend):
                     str(self._index_dir / subfolder), local_files_only=True
                 )
         return self._tokenizer
+
+
+def cut_at_word(prompt: str, tokenizer: Any, limit: int) -> str:
+    """The longest start of the prompt, ending at a word, that the tokenizer reads within
+    `limit` tokens (start and end tokens included); inside the first word if even it is too long.
+    """
+
+    def tokens(text: str) -> int:
+        return len(tokenizer(text, verbose=False).input_ids)
+
+    if tokens(prompt) <= limit:
+        return prompt
+    word_ends = [match.end() for match in re.finditer(r"\S+", prompt)]
+    fitting, too_many = 0, len(word_ends)
+    while fitting + 1 < too_many:
+        middle = (fitting + too_many) // 2
+        if tokens(prompt[: word_ends[middle - 1]]) <= limit:
+            fitting = middle
+        else:
+            too_many = middle
+    if fitting:
+        return prompt[: word_ends[fitting - 1]]
+    ids = tokenizer(prompt, truncation=True, max_length=limit, verbose=False).input_ids
+    return str(tokenizer.decode(ids, skip_special_tokens=True))
+
+
+def chunked_clip_embeddings(pipe: Any, texts: Sequence[str]) -> Any:
+    """CLIP embeddings of texts of any length: each text's tokens in chunks of 75, each chunk
+    between start and end tokens and encoded alone, the chunks joined along the sequence.
+
+    Every text gets as many chunks as the longest (padding chunks encode the empty rest), so
+    prompts and negative prompts line up, as the pipeline needs.
+    """
+    import torch
+
+    tokenizer, encoder = pipe.tokenizer, pipe.text_encoder
+    size = tokenizer.model_max_length - 2
+    ids = [tokenizer(text, add_special_tokens=False, verbose=False).input_ids for text in texts]
+    chunks = max(1, *(-(-len(row) // size) for row in ids))
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    embedded = []
+    for row in ids:
+        pieces = [row[n * size : (n + 1) * size] for n in range(chunks)]
+        batch = [
+            [tokenizer.bos_token_id, *piece, tokenizer.eos_token_id, *[pad] * (size - len(piece))]
+            for piece in pieces
+        ]
+        with torch.no_grad():
+            hidden = encoder(torch.tensor(batch, device=encoder.device))[0]
+        embedded.append(hidden.reshape(1, -1, hidden.shape[-1]))
+    return torch.cat(embedded).to(dtype=encoder.dtype)
 
 
 def transformers_logging() -> Any:

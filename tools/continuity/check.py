@@ -197,7 +197,8 @@ def _read_shot(
         image_path=studio.assets.path(version.asset_sha256),
         expected=expected,
         not_in_cast=[name for name in names if name.upper() not in cast],
-        time_of_day=scene_time_of_day(times, index) if index is not None else scene.time_of_day,
+        time_of_day=(scene.contents or {}).get("time_of_day")
+        or (scene_time_of_day(times, index) if index is not None else scene.time_of_day),
         facts=[
             (fact, canonical_subject(session, project, fact.subject))
             for fact in facts_for_shot(session, project, scene, [c.name for c in expected])

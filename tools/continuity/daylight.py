@@ -37,8 +37,10 @@ DAY_MIN_LIGHTNESS = 30.0
 DAY_MIN_KELVIN = 2500.0
 TWILIGHT_DAYLIGHT_LIGHTNESS = 55.0
 DAYLIGHT_MIN_KELVIN = 5000.0
+TWILIGHT_MIN_LIGHTNESS = 18.0
 """Mean L* and temperature bounds: a night frame averages well under mid-grey, a day frame is not
-murky, and a dusk or dawn frame that is both bright and neutral-to-cool is lit like full day."""
+murky, a dusk or dawn frame that is both bright and neutral-to-cool is lit like full day, and one
+darker than a night sky with stars is lit like night."""
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,8 @@ def _contradiction(period: str, reading: LightReading) -> str | None:
         return f"a day scene darker than L* {DAY_MIN_LIGHTNESS:.0f}"
     if period == "day" and kelvin is not None and kelvin < DAY_MIN_KELVIN:
         return f"a day scene in candle-warm light, under {DAY_MIN_KELVIN:.0f} K"
+    if period in {"dusk", "dawn"} and reading.lightness < TWILIGHT_MIN_LIGHTNESS:
+        return f"a {period} scene dark as night: darker than L* {TWILIGHT_MIN_LIGHTNESS:.0f}"
     if (
         period in {"dusk", "dawn"}
         and reading.lightness > TWILIGHT_DAYLIGHT_LIGHTNESS

@@ -24,6 +24,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.errors import BackendUnavailable, InvalidInput, NotFound
+from core.limits import MAX_IMAGE_PIXELS
 
 DEFAULT_THRESHOLD = 0.6
 """dlib's documented threshold for its ResNet embeddings (99.38% on LFW)."""
@@ -141,9 +142,10 @@ def load_image_bytes(data: bytes, name: str) -> np.ndarray:
 def _decode(source: Path | IO[bytes], name: str) -> np.ndarray:
     try:
         with Image.open(source) as image:
-            limit = Image.MAX_IMAGE_PIXELS
-            # Pillow only refuses images over twice its limit; refuse at the limit itself.
-            if limit is not None and image.width * image.height > limit:
+            # Pillow's own limit warns up to 179 MP; a tiny PNG can claim 64 MP and cost
+            # gigabytes to decode, so the header is checked against ours before any pixel.
+            limit = MAX_IMAGE_PIXELS
+            if image.width * image.height > limit:
                 raise InvalidInput(
                     f"{name}: {image.width}×{image.height} pixels is more than the "
                     f"{limit} pixels allowed for one image"

@@ -14,6 +14,7 @@ from typing import Any
 from PIL import Image
 
 from core.errors import InvalidInput
+from core.names import check_name
 from memory.records import CharacterReference
 from memory.store import get_character, get_project
 from tools.context import Actor, Studio, require
@@ -32,6 +33,7 @@ def add_reference(
 ) -> dict[str, Any]:
     """Store a reference image of a character's face; several faces need a box saying which."""
     require(actor, "state_fact", "add reference images")
+    check_name(filename, "the file name")
     with studio.transaction() as session:
         character = get_character(session, get_project(session, project), name)
         character_name = character.name

@@ -10,6 +10,7 @@ answers to. A missed fact is one a person adds; a wrong one would put a bandage 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -63,7 +64,12 @@ _GARMENTS = (
 _BODY_PARTS = "hand|arm|wrist|elbow|shoulder|leg|knee|ankle|foot|eye|cheek|forehead|temple"
 _DRESSINGS = "bandages|bandage|gauze|plaster cast|splint|stitches|eyepatch|eye patch"
 """Nouns only: "sling" and "cast" are verbs too often ("casts a glance over her left shoulder")."""
-_OWNER = r"(?P<owner>his|her|their|[A-Z][\w.-]*(?:\s[A-Z][\w.-]*)?'s)"
+# Every open-ended run below starts only at a word's first letter, and `[^.;!?]` is capped: each
+# pattern then reads each character a bounded number of times, so a 100 k-character line of
+# hostile text costs milliseconds, not minutes (a regex holds the GIL while it backtracks).
+_OWNER = r"(?P<owner>his|her|their|(?<![\w.-])[A-Z][\w.-]*(?:\s[A-Z][\w.-]*)?'s)"
+_CLAUSE_REACH = 160
+"""How far after the body part "wraps her left hand … in gauze" may look for the dressing."""
 _DRESSING_ON = re.compile(
     rf"\b(?P<dressing>{_DRESSINGS})\b(?:\s+[\w'-]+){{0,3}}?\s+(?:on|around|over|across)\s+{_OWNER}\s+"
     rf"(?P<side>left|right)\s+(?P<part>{_BODY_PARTS})\b",
@@ -71,7 +77,7 @@ _DRESSING_ON = re.compile(
 )
 _WRAPPED_IN = re.compile(
     rf"\b(?:wraps?|wrapped|binds?|bound|dresses|dressed)\s+{_OWNER}\s+(?P<side>left|right)\s+"
-    rf"(?P<part>{_BODY_PARTS})\b[^.;!?]*?\b(?:in|with)\s+(?:\w+\s+)?(?P<dressing>{_DRESSINGS})\b",
+    rf"(?P<part>{_BODY_PARTS})\b[^.;!?]{{0,{_CLAUSE_REACH}}}?\b(?:in|with)\s+(?:\w+\s+)?(?P<dressing>{_DRESSINGS})\b",
     re.IGNORECASE,
 )
 _BANDAGED = re.compile(
@@ -108,6 +114,7 @@ _DRESSING_NOUNS = {
     "splinted": "splint",
 }
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_SENTENCE_BREAK = re.compile(r"[.!?] |\n")
 _WORD = re.compile(r"[A-Za-z]+")
 
 
@@ -139,21 +146,60 @@ class _Mention:
     character: str
 
 
+class _Mentions:
+    """Mentions in text order, with what answers "who is named between here and there" in
+    logarithmic time: for each mention, the latest earlier one naming someone else."""
+
+    def __init__(self, mentions: Sequence[_Mention]) -> None:
+        self.starts = [m.start for m in mentions]
+        self.characters = [m.character for m in mentions]
+        self.other_before: list[int] = []
+        for index, character in enumerate(self.characters):
+            previous = index - 1
+            if previous >= 0 and self.characters[previous] == character:
+                previous = self.other_before[previous]
+            self.other_before.append(previous)
+
+    def only_one_between(self, start: int, end: int) -> str | None:
+        """The one character named in [start, end), or None when none or several are."""
+        last = bisect_left(self.starts, end) - 1
+        if last < 0 or self.starts[last] < start:
+            return None
+        other = self.other_before[last]
+        if other >= 0 and self.starts[other] >= start:
+            return None
+        return self.characters[last]
+
+    def latest_before(self, end: int) -> tuple[str, int] | None:
+        """The character named last before `end`, and where."""
+        last = bisect_left(self.starts, end) - 1
+        return (self.characters[last], self.starts[last]) if last >= 0 else None
+
+
+class _Sentences:
+    """Where sentences begin, so finding the sentence of a position is a binary search."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = sorted({0, *(m.end() for m in _SENTENCE_BREAK.finditer(text))})
+
+    def start_of(self, at: int) -> int:
+        """Where the sentence holding position `at` begins."""
+        return self.starts[bisect_right(self.starts, at) - 1]
+
+
 def extract_script_facts(scenes: Iterable[SceneText], cast: Iterable[CastName]) -> list[ScriptFact]:
     """The continuity facts the action lines state explicitly, scene by scene, in script order."""
     names = _name_patterns(cast)
     scenes = list(scenes)
     texts = {scene.number: "\n\n".join(scene.action_lines) for scene in scenes}
     pronouns = _pronoun_of_each_character(texts.values(), names)
-    facts: list[ScriptFact] = []
+    facts: dict[ScriptFact, None] = {}
     for scene in scenes:
         text = texts[scene.number]
         mentions = _mentions(text, names)
         for fact in _facts_in(text, mentions, pronouns, names):
-            found = ScriptFact(fact[0], fact[1], scene.number)
-            if found not in facts:
-                facts.append(found)
-    return facts
+            facts.setdefault(ScriptFact(fact[0], fact[1], scene.number))
+    return list(facts)
 
 
 def _name_patterns(cast: Iterable[CastName]) -> dict[str, re.Pattern[str]]:
@@ -211,12 +257,16 @@ def _facts_in(
     names: Mapping[str, re.Pattern[str]],
 ) -> list[tuple[str, str]]:
     """(subject, statement) pairs stated in one scene's action text."""
+    sentences = _Sentences(text)
+    everyone = _Mentions(mentions)
+    by_pronoun = {
+        kind: _Mentions([m for m in mentions if pronouns.get(m.character) == kind])
+        for kind in set(_PRONOUNS.values())
+    }
     facts = []
     for pattern in (_DRESSING_ON, _WRAPPED_IN, _BANDAGED):
         for match in pattern.finditer(text):
-            owner = _owner(
-                text, match.group("owner"), match.start("owner"), mentions, pronouns, names
-            )
+            owner = _owner(match.group("owner"), match.start("owner"), sentences, by_pronoun, names)
             if owner is None:
                 continue
             dressing = match.group("dressing").lower()
@@ -230,23 +280,19 @@ def _facts_in(
         start = match.start("phrase")
         if article in {"a", "an", "the"}:
             # "stands at the bow in a yellow coat": the one character this sentence names.
-            named = {
-                m.character for m in mentions if _sentence_start(text, start) <= m.start < start
-            }
-            owner = named.pop() if len(named) == 1 else None
+            owner = everyone.only_one_between(sentences.start_of(start), start)
         else:
-            owner = _owner(text, article, start, mentions, pronouns, names)
+            owner = _owner(article, start, sentences, by_pronoun, names)
         if owner is not None:
             facts.append((owner, f"wears {' '.join(match.group('phrase').lower().split())}"))
     return facts
 
 
 def _owner(
-    text: str,
     word: str,
     at: int,
-    mentions: Sequence[_Mention],
-    pronouns: Mapping[str, str],
+    sentences: _Sentences,
+    by_pronoun: Mapping[str, _Mentions],
     names: Mapping[str, re.Pattern[str]],
 ) -> str | None:
     """Whose body or garment: a named possessive, else the character the pronoun fits — the one
@@ -255,18 +301,14 @@ def _owner(
         named = [c for c, pattern in names.items() if pattern.fullmatch(word[:-2])]
         return named[0] if len(named) == 1 else None
     kind = _PRONOUNS.get(word.lower())
-    fitting = [m for m in mentions if m.start < at and pronouns.get(m.character) == kind]
-    if not kind or not fitting:
+    fitting = by_pronoun.get(kind) if kind else None
+    latest = fitting.latest_before(at) if fitting else None
+    if latest is None:
         return None
-    in_sentence = {m.character for m in fitting if m.start >= _sentence_start(text, at)}
-    if len(in_sentence) > 1:
+    sentence_start = sentences.start_of(at)
+    if latest[1] >= sentence_start and fitting.only_one_between(sentence_start, at) is None:
         return None
-    return fitting[-1].character
-
-
-def _sentence_start(text: str, at: int) -> int:
-    """Where the sentence holding position `at` begins."""
-    return max(text.rfind(end, 0, at) + len(end) for end in (". ", "! ", "? ", "\n"))
+    return latest[0]
 
 
 def facts_for_shot(

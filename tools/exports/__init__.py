@@ -1,4 +1,5 @@
-"""Exports for the tools crews use: storyboard PDF, OTIO timeline, CSV shot list, PNG archive.
+"""Exports for the tools crews use: storyboard PDF, editorial timelines (OTIO, EDL, FCP 7 XML,
+FCPXML, AAF), an animatic (MP4), CSV shot list, PNG archive.
 
 Every format is drawn from one `Board`: the current script's scenes in order, each shot with its
 latest approved (else latest) version, the dialogue it covers and its length on the timeline.
@@ -6,7 +7,8 @@ latest approved (else latest) version, the dialogue it covers and its length on 
 Timing rule (documented, shared by the timeline and the shot list): one script page runs about
 60 s, so an eighth of a page is 7.5 s, 180 frames at 24 fps; a scene's length is split evenly
 among its shots in code order, the first shots taking the odd frames. The scene's dialogue
-blocks are split among its shots the same way.
+blocks are split among its shots the same way. A person may set a shot's length in seconds
+(`--duration 1A=4`); the other shots keep their share and everything after moves along.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -63,6 +65,14 @@ class BoardShot:
     dialogue: tuple[str, ...]
     start_frame: int
     frames: int
+    cast: tuple[str, ...] = ()
+    location: str = ""
+    int_ext: str = ""
+    time_of_day: str = ""
+    story_day: int = 1
+    lens: str = ""
+    action: str = ""
+    notes: tuple[str, ...] = ()
 
     @property
     def marks(self) -> tuple[str, ...]:
@@ -157,9 +167,65 @@ def chosen_version(versions: list[Version]) -> Version | None:
     return (approved or versions or [None])[-1]
 
 
-def read_board(studio: Studio, actor: Actor, project: str) -> Board:
-    """The project's storyboard as every export shows it (a few queries, whatever its size)."""
+def parse_durations(pairs: list[str] | tuple[str, ...] | None) -> dict[str, float]:
+    """`["1A=4", "2B=2.5"]` as shot code → seconds; a malformed pair is an error naming it."""
+    durations: dict[str, float] = {}
+    for pair in pairs or ():
+        code, equals, seconds = pair.partition("=")
+        try:
+            value = float(seconds)
+        except ValueError:
+            value = float("nan")
+        if not equals or not code.strip() or not (0 < value <= 3600):
+            raise InvalidInput(
+                f"--duration {pair!r}: write SHOT=SECONDS with 0 < SECONDS <= 3600, e.g. 1A=4.5"
+            )
+        durations[code.strip().upper()] = value
+    return durations
+
+
+def _depicts(version: Version | None) -> dict[str, Any]:
+    """The version's shot description as JSON, wherever this install keeps it (else {})."""
+    if version is None:
+        return {}
+    depicts = getattr(version, "depicts", None)
+    if depicts is None and isinstance(version.parameters, dict):
+        depicts = version.parameters.get("depicts")
+    if hasattr(depicts, "to_json"):
+        depicts = depicts.to_json()
+    return depicts if isinstance(depicts, dict) else {}
+
+
+def _notes(session: Any, project_id: int) -> dict[int, list[str]]:
+    """People's notes on the project's versions as `person: text`, oldest first, by version row
+    (none where this install keeps no notes)."""
+    from memory import records
+
+    comment = getattr(records, "VersionComment", None)
+    if comment is None:
+        return {}
+    notes: dict[int, list[str]] = defaultdict(list)
+    rows = session.scalars(
+        select(comment)
+        .join(Version, Version.id == comment.version_id)
+        .join(Shot, Shot.id == Version.shot_id)
+        .where(Shot.project_id == project_id)
+        .order_by(comment.id)
+    )
+    for row in rows:
+        notes[row.version_id].append(f"{row.person}: {' '.join(row.text.split())}")
+    return notes
+
+
+def read_board(
+    studio: Studio, actor: Actor, project: str, durations: dict[str, float] | None = None
+) -> Board:
+    """The project's storyboard as every export shows it (a few queries, whatever its size).
+
+    `durations` sets chosen shots' lengths in seconds; a code the board lacks is an error.
+    """
     require(actor, "read", "export the storyboard")
+    durations = {code.upper(): seconds for code, seconds in (durations or {}).items()}
     with studio.transaction() as session:
         record = get_project(session, project)
         scenes = active_scenes(session, record)
@@ -183,13 +249,23 @@ def read_board(studio: Studio, actor: Actor, project: str) -> Board:
         by_scene: dict[int, list[Shot]] = defaultdict(list)
         for shot in shots:
             by_scene[shot.scene_id].append(shot)
+        active = {scene.id for scene in scenes}
+        boarded = {shot.code.upper() for shot in shots if shot.scene_id in active}
+        unknown = sorted(set(durations) - boarded)
+        if unknown:
+            raise InvalidInput(
+                f"--duration names shot {', '.join(unknown)}, which the board of {project!r} "
+                f"lacks; its shots are {', '.join(sorted(boarded)) or 'none yet'}"
+            )
+        notes = _notes(session, record.id)
         start = START_TIMECODE_FRAMES
         board_scenes = []
         for scene in scenes:
-            built = _board_scene(studio, scene, by_scene.get(scene.id, []), versions, start)
+            built = _board_scene(
+                studio, scene, by_scene.get(scene.id, []), versions, start, durations, notes
+            )
             start += sum(shot.frames for shot in built.shots)
             board_scenes.append(built)
-        active = {scene.id for scene in scenes}
         return Board(
             project=record.slug,
             title=record.title or record.slug,
@@ -206,21 +282,31 @@ def _board_scene(
     shots: list[Shot],
     versions: dict[int, list[Version]],
     start: int,
+    durations: dict[str, float],
+    notes: dict[int, list[str]],
 ) -> BoardScene:
     total_frames = max(scene.eighths, 1) * FRAMES_PER_EIGHTH
     speeches = dialogue_blocks(scene.text)
     board_shots = []
+    offset = 0
     for index, shot in enumerate(shots):
         first, last = _share(total_frames, len(shots), index)
+        frames = last - first
+        if shot.code.upper() in durations:
+            frames = max(1, round(durations[shot.code.upper()] * FPS))
         said_from, said_to = _share(len(speeches), len(shots), index)
         chosen = chosen_version(versions.get(shot.id, []))
+        depicts = _depicts(chosen)
+        figures = [
+            c.get("name", "") for c in depicts.get("characters") or [] if isinstance(c, dict)
+        ]
         board_shots.append(
             BoardShot(
                 code=shot.code,
                 scene=scene.number,
                 description=shot.description,
-                framing=shot.framing,
-                angle=shot.angle,
+                framing=str(depicts.get("framing") or shot.framing),
+                angle=str(depicts.get("angle") or shot.angle),
                 versions=len(versions.get(shot.id, [])),
                 version_id=chosen.version_id if chosen else None,
                 status=chosen.status if chosen else None,
@@ -236,10 +322,19 @@ def _board_scene(
                 created_at=chosen.created_at if chosen else None,
                 continuity_summary=_summary(chosen.continuity_report if chosen else {}),
                 dialogue=tuple(speeches[said_from:said_to]),
-                start_frame=start + first,
-                frames=last - first,
+                start_frame=start + offset,
+                frames=frames,
+                cast=tuple(name.upper() for name in figures if name) or tuple(scene.characters),
+                location=scene.location or "",
+                int_ext=scene.int_ext or "",
+                time_of_day=scene.time_of_day or "",
+                story_day=scene.story_day,
+                lens=str(depicts.get("lens") or shot.camera or ""),
+                action=str(depicts.get("action") or ""),
+                notes=tuple(notes.get(chosen.id, [])) if chosen else (),
             )
         )
+        offset += frames
     return BoardScene(
         number=scene.number,
         heading=scene.heading,
@@ -293,6 +388,21 @@ def safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "_"
 
 
+Progress = Callable[[int, int, str], None]
+"""Told (done, total, what) as a long export goes: the CLI draws a bar, the API sends events."""
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What a person may choose about an export beyond its format and file."""
+
+    scene: str | None = None
+    durations: dict[str, float] = field(default_factory=dict)
+    burn_timecode: bool = False
+    audio: str | None = None
+    progress: Progress | None = None
+
+
 @dataclass(frozen=True)
 class ExportFormat:
     """One export: what writes it, its media type and the file name it usually has."""
@@ -301,50 +411,77 @@ class ExportFormat:
     media_type: str
     stem: str
     suffix: str
-    write: Callable[..., dict[str, Any]]
+    write: Callable[[Studio, Actor, str, Path, ExportOptions], dict[str, Any]]
+    media_folder: bool = False
+    """Whether the export refers to frames written in a folder beside it."""
 
     def filename(self, project: str) -> str:
         """The file name a download of this export gets: demo-storyboard.pdf."""
         return f"{project}-{self.stem}{self.suffix}"
 
 
-def _storyboard(studio: Studio, actor: Actor, project: str, out: Path, **_: Any) -> dict[str, Any]:
+def _storyboard(
+    studio: Studio, actor: Actor, project: str, out: Path, options: ExportOptions
+) -> dict[str, Any]:
     from tools.exports.pdf import write_storyboard_pdf
 
     return write_storyboard_pdf(studio, actor, project, out)
 
 
-def _timeline(studio: Studio, actor: Actor, project: str, out: Path, **_: Any) -> dict[str, Any]:
-    from tools.exports.timeline import write_timeline
+def _editorial(name: str) -> Callable[[Studio, Actor, str, Path, ExportOptions], dict[str, Any]]:
+    def write(
+        studio: Studio, actor: Actor, project: str, out: Path, options: ExportOptions
+    ) -> dict[str, Any]:
+        from tools.exports.timeline import write_timeline
 
-    return write_timeline(studio, actor, project, out)
+        return write_timeline(studio, actor, project, out, name, options.durations)
+
+    return write
 
 
-def _shot_list(studio: Studio, actor: Actor, project: str, out: Path, **_: Any) -> dict[str, Any]:
+def _animatic(
+    studio: Studio, actor: Actor, project: str, out: Path, options: ExportOptions
+) -> dict[str, Any]:
+    from tools.exports.animatic import write_animatic
+
+    return write_animatic(studio, actor, project, out, options)
+
+
+def _shot_list(
+    studio: Studio, actor: Actor, project: str, out: Path, options: ExportOptions
+) -> dict[str, Any]:
     from tools.exports.shotlist import write_shot_list
 
-    return write_shot_list(studio, actor, project, out)
+    return write_shot_list(studio, actor, project, out, options.durations)
 
 
-def _archive(studio: Studio, actor: Actor, project: str, out: Path, **_: Any) -> dict[str, Any]:
+def _archive(
+    studio: Studio, actor: Actor, project: str, out: Path, options: ExportOptions
+) -> dict[str, Any]:
     from tools.exports.archive import write_archive
 
     return write_archive(studio, actor, project, out)
 
 
 def _continuity(
-    studio: Studio, actor: Actor, project: str, out: Path, scene: str | None = None
+    studio: Studio, actor: Actor, project: str, out: Path, options: ExportOptions
 ) -> dict[str, Any]:
     from tools.exports.continuity_pdf import write_continuity_pdf
 
-    return write_continuity_pdf(studio, actor, project, out, scene=scene)
+    return write_continuity_pdf(studio, actor, project, out, scene=options.scene)
 
 
 FORMATS: dict[str, ExportFormat] = {
     f.name: f
     for f in (
         ExportFormat("pdf", "application/pdf", "storyboard", ".pdf", _storyboard),
-        ExportFormat("otio", "application/json", "timeline", ".otio", _timeline),
+        ExportFormat("otio", "application/json", "timeline", ".otio", _editorial("otio"), True),
+        ExportFormat("otioz", "application/zip", "timeline", ".otioz", _editorial("otioz")),
+        ExportFormat("edl", "text/plain; charset=utf-8", "cut", ".edl", _editorial("edl"), True),
+        ExportFormat("fcp7xml", "application/xml", "cut-fcp7", ".xml", _editorial("fcp7xml"), True),
+        ExportFormat("fcpx", "application/xml", "cut", ".fcpxml", _editorial("fcpx"), True),
+        ExportFormat("aaf", "application/octet-stream", "cut", ".aaf", _editorial("aaf"), True),
+        ExportFormat("mp4", "video/mp4", "animatic", ".mp4", _animatic),
         ExportFormat("csv", "text/csv; charset=utf-8", "shotlist", ".csv", _shot_list),
         ExportFormat("zip", "application/zip", "frames", ".zip", _archive),
         ExportFormat("continuity", "application/pdf", "continuity", ".pdf", _continuity),
@@ -359,13 +496,21 @@ def export_project(
     format: str,
     out: Path,
     scene: str | None = None,
+    options: ExportOptions | None = None,
 ) -> dict[str, Any]:
-    """Write one export of the project to `out`; the CLI and the API both come here."""
+    """Write one export of the project to `out`; the CLI, the API and MCP all come here."""
+    options = options or ExportOptions(scene=scene)
+    if scene is not None and options.scene is None:
+        options = replace(options, scene=scene)
     chosen = FORMATS.get(format)
     if chosen is None:
         raise InvalidInput(f"unknown export format {format!r}; formats are {', '.join(FORMATS)}")
-    if scene is not None and format != "continuity":
+    if options.scene is not None and format != "continuity":
         raise InvalidInput("only the continuity report takes a scene")
+    if options.durations and format not in TIMED_FORMATS:
+        raise InvalidInput(f"--duration applies to {', '.join(TIMED_FORMATS)}, not {format}")
+    if (options.audio or options.burn_timecode) and format != "mp4":
+        raise InvalidInput("--audio and --timecode apply to the mp4 animatic only")
     out = Path(out)
     if out.is_dir():
         raise InvalidInput(
@@ -373,4 +518,8 @@ def export_project(
         )
     if not out.parent.is_dir():
         raise InvalidInput(f"{out.parent}: no such folder")
-    return chosen.write(studio, actor, project, out, scene=scene)
+    return chosen.write(studio, actor, project, out, options)
+
+
+TIMED_FORMATS = ("otio", "otioz", "edl", "fcp7xml", "fcpx", "aaf", "mp4", "csv")
+"""The exports whose shots have lengths, so `--duration` means something."""

@@ -80,6 +80,7 @@
     const send = form.querySelector("button[type=submit]");
 
     const show = (open, focus) => {
+      if (open) loadHistory();
       panel.hidden = !open;
       document.body.classList.toggle("chat-open", open);
       toggles.forEach((button) => button.setAttribute("aria-expanded", String(open)));
@@ -100,10 +101,60 @@
     const say = (kind, text) => {
       const item = document.createElement("li");
       item.className = `msg msg-${kind}`;
+      item.dataset.testid = "chat-message";
       item.textContent = text;
       log.append(item);
       log.scrollTop = log.scrollHeight;
       return item;
+    };
+    const label = (text) => {
+      const item = document.createElement("li");
+      item.className = "msg-label";
+      item.textContent = text;
+      log.append(item);
+    };
+    const decide = async (approvalId, decision, row) => {
+      row.querySelectorAll("button").forEach((b) => (b.disabled = true));
+      const response = await fetch(panel.dataset.approvalsUrl + approvalId, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": panel.dataset.csrf },
+        body: JSON.stringify({ decision }),
+      });
+      const answer = await response.json().catch(() => ({}));
+      if (!response.ok) {
+        say("error", answer.detail || `That decision was refused (HTTP ${response.status}).`);
+        row.querySelectorAll("button").forEach((b) => (b.disabled = false));
+        return;
+      }
+      row.remove();
+      say("assistant", answer.reply || `${approvalId}: ${decision === "approve" ? "approved" : "rejected"}.`);
+    };
+    const askApproval = (asked) => {
+      const row = say("approval", `Waiting for approval: ${asked.action} (needs ${asked.needs_role}) `);
+      for (const [decision, text] of [["approve", "Approve"], ["reject", "Reject"]]) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = `button ${decision === "approve" ? "approve" : "quiet"}`;
+        button.dataset.testid = `chat-${decision}`;
+        button.textContent = text;
+        button.addEventListener("click", () => decide(asked.approval_id, decision, row));
+        row.append(button);
+      }
+    };
+    let loaded = false;
+    const loadHistory = async () => {
+      if (loaded) return;
+      loaded = true;
+      try {
+        const response = await fetch(panel.dataset.chatUrl, { credentials: "same-origin" });
+        if (!response.ok) return;
+        const history = await response.json();
+        history.messages.forEach((m) => say(m.role === "user" ? "you" : "assistant", m.text));
+        history.pending.forEach(askApproval);
+      } catch {
+        // The panel still takes new messages without its history.
+      }
     };
 
     async function ask(text) {
@@ -122,11 +173,12 @@
           say("tool", `Using ${data.name}`);
           reply = null;
         } else if (name === "approval") {
-          say("approval", `Waiting for approval: ${data.action} (needs ${data.needs_role})`);
+          askApproval(data);
         } else if (name === "error") {
           say("error", data.message || String(data));
-        } else if (name === "done" && !streamed && data && data.reply) {
-          answer().textContent = data.reply;
+        } else if (name === "done" && data) {
+          if (!streamed && data.reply) answer().textContent = data.reply;
+          if (data.model_kind) label(data.model_kind === "language model" ? data.model : data.model_kind);
         }
         log.scrollTop = log.scrollHeight;
       };
@@ -210,8 +262,227 @@
     if (flash.classList.contains("flash-ok")) window.setTimeout(dismiss, 6000);
   }
 
+  /** The revise dialog: the frame large, a box dragged on it in the frame's own pixels. */
+  function setUpRevise() {
+    const dialog = document.getElementById("revise");
+    if (!dialog) return;
+    const form = dialog.querySelector("[data-revise-form]");
+    const image = dialog.querySelector("[data-revise-img]");
+    const canvas = dialog.querySelector("canvas");
+    const note = dialog.querySelector("[data-revise-box]");
+    const named = dialog.querySelector("[data-revise-region]");
+    const strength = dialog.querySelector("[data-revise-strength]");
+    const strengthOut = dialog.querySelector("[data-revise-strength-out]");
+    const corners = ["x0", "y0", "x1", "y1"].map((name) => form.elements[name]);
+    let frame = { width: 1, height: 1 };
+    let start = null;
+    let box = null;
+
+    const clearBox = () => {
+      box = null;
+      corners.forEach((input) => (input.value = ""));
+      canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
+      note.textContent = "Drag on the frame to change only a part of it; without a box the whole frame is redrawn.";
+    };
+    const fitCanvas = () => {
+      canvas.width = image.clientWidth;
+      canvas.height = image.clientHeight;
+      canvas.style.width = `${image.clientWidth}px`;
+      canvas.style.height = `${image.clientHeight}px`;
+    };
+    /** A point of the displayed image in the frame's own pixels (the image is scaled by CSS). */
+    const toFrame = (event) => {
+      const rect = canvas.getBoundingClientRect();
+      const x = ((event.clientX - rect.left) * frame.width) / rect.width;
+      const y = ((event.clientY - rect.top) * frame.height) / rect.height;
+      return [Math.min(Math.max(x, 0), frame.width), Math.min(Math.max(y, 0), frame.height)];
+    };
+    const draw = () => {
+      const context = canvas.getContext("2d");
+      context.clearRect(0, 0, canvas.width, canvas.height);
+      if (!box) return;
+      const sx = canvas.width / frame.width;
+      const sy = canvas.height / frame.height;
+      context.fillStyle = "rgba(0, 0, 0, 0.45)";
+      context.fillRect(0, 0, canvas.width, canvas.height);
+      context.clearRect(box[0] * sx, box[1] * sy, (box[2] - box[0]) * sx, (box[3] - box[1]) * sy);
+      context.strokeStyle = "#f2b705";
+      context.lineWidth = 2;
+      context.strokeRect(box[0] * sx, box[1] * sy, (box[2] - box[0]) * sx, (box[3] - box[1]) * sy);
+    };
+    const setBox = (a, b) => {
+      const x0 = Math.floor(Math.min(a[0], b[0]));
+      const y0 = Math.floor(Math.min(a[1], b[1]));
+      const x1 = Math.min(frame.width, Math.ceil(Math.max(a[0], b[0])));
+      const y1 = Math.min(frame.height, Math.ceil(Math.max(a[1], b[1])));
+      if (x1 - x0 < 2 || y1 - y0 < 2) return;
+      box = [x0, y0, x1, y1];
+      box.forEach((value, i) => (corners[i].value = String(value)));
+      named.value = "";
+      note.textContent = `Only the box ${x0},${y0} – ${x1},${y1} (pixels of the frame) changes; everything outside stays exactly as it is.`;
+      draw();
+    };
+    canvas.addEventListener("pointerdown", (event) => {
+      canvas.setPointerCapture(event.pointerId);
+      start = toFrame(event);
+    });
+    canvas.addEventListener("pointermove", (event) => {
+      if (start) setBox(start, toFrame(event));
+    });
+    canvas.addEventListener("pointerup", (event) => {
+      if (start) setBox(start, toFrame(event));
+      start = null;
+    });
+    named.addEventListener("change", () => {
+      if (named.value) clearBox();
+    });
+    strength.addEventListener("input", () => (strengthOut.value = strength.value));
+    dialog.querySelector("[data-revise-close]").addEventListener("click", () => dialog.close());
+
+    const open = (button) => {
+      frame = { width: Number(button.dataset.width), height: Number(button.dataset.height) };
+      form.action = button.dataset.reviseUrl;
+      form.elements.back.value = window.location.pathname;
+      dialog.querySelector("[data-revise-id]").textContent = button.dataset.revise;
+      image.onload = () => {
+        fitCanvas();
+        clearBox();
+      };
+      image.src = button.dataset.reviseImage;
+      dialog.showModal();
+      if (image.complete) {
+        fitCanvas();
+        clearBox();
+      }
+      form.elements.instruction.focus();
+    };
+    window.addEventListener("resize", () => {
+      if (dialog.open) {
+        fitCanvas();
+        draw();
+      }
+    });
+    document.querySelectorAll("[data-revise]").forEach((button) =>
+      button.addEventListener("click", () => open(button)),
+    );
+    return open;
+  }
+
+  /** Arrows move between shots; R revises, A approves, L locks the shot in focus. */
+  function setUpKeys(openRevise) {
+    const cards = [...document.querySelectorAll("[data-testid=shot-card]")];
+    const actions = document.querySelector("[data-key-actions]");
+    if (!cards.length || !actions) return;
+    const current = () => document.activeElement?.closest?.("[data-testid=shot-card]");
+    const post = (card, status) => {
+      // The server decides who may: a refusal comes back as a message on the page.
+      const form = document.createElement("form");
+      form.method = "post";
+      form.action = actions.dataset.statusUrl.replace("VERSION", card.dataset.version);
+      for (const [name, value] of [["csrf", actions.dataset.csrf], ["status", status], ["back", actions.dataset.back]]) {
+        const input = document.createElement("input");
+        input.type = "hidden";
+        input.name = name;
+        input.value = value;
+        form.append(input);
+      }
+      document.body.append(form);
+      form.submit();
+    };
+    document.addEventListener("keydown", (event) => {
+      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.target.closest("input, textarea, select, dialog, [contenteditable]")) return;
+      const card = current();
+      const index = card ? cards.indexOf(card) : -1;
+      const key = event.key;
+      if (["ArrowRight", "ArrowDown", "ArrowLeft", "ArrowUp"].includes(key)) {
+        const step = key === "ArrowRight" || key === "ArrowDown" ? 1 : -1;
+        const next = cards[Math.min(cards.length - 1, Math.max(0, index + step))] || cards[0];
+        next.focus();
+        next.scrollIntoView({ block: "nearest" });
+        event.preventDefault();
+        return;
+      }
+      if (!card || !card.dataset.version) return;
+      const lower = key.toLowerCase();
+      if (lower === "r") {
+        const button = card.querySelector("[data-revise]");
+        if (button && openRevise) openRevise(button);
+        event.preventDefault();
+      } else if (lower === "a") {
+        const button = card.querySelector("[data-testid=approve]");
+        if (button) button.form.requestSubmit();
+        else post(card, "approved");
+        event.preventDefault();
+      } else if (lower === "l") {
+        const button = card.querySelector("[data-testid=lock]");
+        if (button) button.form.requestSubmit();
+        else post(card, "locked");
+        event.preventDefault();
+      }
+    });
+    const target = window.location.hash.startsWith("#shot-") && document.querySelector(window.location.hash);
+    if (target && target.matches("[data-testid=shot-card]")) target.focus({ preventScroll: true });
+  }
+
+  /** Notes on a frame: the list, and a form that adds one without leaving the page. */
+  function setUpNotes() {
+    const section = document.querySelector("[data-notes-url]");
+    if (!section) return;
+    const list = section.querySelector("[data-note-list]");
+    const form = section.querySelector("[data-note-form]");
+    const show = (note) => {
+      const item = document.createElement("li");
+      item.className = "note-item";
+      item.dataset.testid = "comment";
+      const head = document.createElement("span");
+      head.className = "note-head";
+      head.textContent = `${note.person} (${note.role}) · ${note.at.slice(0, 16).replace("T", " ")}`;
+      const text = document.createElement("p");
+      text.textContent = note.text;
+      item.append(head, text);
+      list.append(item);
+    };
+    fetch(section.dataset.notesUrl, { credentials: "same-origin" })
+      .then((response) => (response.ok ? response.json() : { items: [] }))
+      .then((page) => page.items.forEach(show))
+      .catch(() => {});
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const text = form.elements.text.value.trim();
+      if (!text) return;
+      const response = await fetch(section.dataset.notesUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": section.dataset.csrf },
+        body: JSON.stringify({ text }),
+      });
+      const answer = await response.json().catch(() => ({}));
+      if (response.status === 201) {
+        show(answer);
+        form.elements.text.value = "";
+      } else {
+        window.alert(answer.detail || `The note was not saved (HTTP ${response.status}).`);
+      }
+    });
+  }
+
+  /** Before/after: the earlier frame over the later one, cut where the slider stands. */
+  function setUpSlider() {
+    const slider = document.querySelector("[data-slider]");
+    if (!slider) return;
+    const range = slider.querySelector("[data-slider-range]");
+    const before = slider.querySelector("[data-slider-before]");
+    const cut = () => (before.style.clipPath = `inset(0 ${100 - Number(range.value)}% 0 0)`);
+    range.addEventListener("input", cut);
+    cut();
+  }
+
   followJob();
   settleFlash();
   setUpChat();
   guardForms();
+  setUpKeys(setUpRevise());
+  setUpNotes();
+  setUpSlider();
 })();

@@ -15,10 +15,9 @@ from slack_sdk import WebClient
 
 from integrations.slack.blocks import frame_card, frame_title, revise_modal
 from integrations.slack.listeners.actions.pressed import card_thread, card_ts
-from integrations.slack.threads import follow_job, frameline_of
-from memory.records import Scene, Shot
-from memory.store import get_version, project_of_version
-from tools.jobs import submit_job
+from integrations.slack.threads import follow_submission, frameline_of
+from memory.store import get_version, place_of_version, project_of_version
+from tools.policy import submit
 from tools.versions import set_status
 
 
@@ -38,8 +37,8 @@ def vary_frame(
         actor = thread.actor(frameline, project, user_id)
         if actor is None:
             return
-        job = submit_job(frameline, actor, project, "render", request)
-        follow_job(frameline, thread, job, f"Varying {version_id} for <@{user_id}>")
+        submitted = submit(frameline, actor, project, "render", request)
+        follow_submission(frameline, thread, submitted, f"Varying {version_id} for <@{user_id}>")
 
 
 def open_revise_form(
@@ -118,9 +117,7 @@ def _fresh_take(frameline: Any, version_id: str) -> tuple[str, dict[str, Any]]:
     """The project and render request of a new take like this version."""
     with frameline.transaction() as session:
         version = get_version(session, version_id)
-        shot = session.get(Shot, version.shot_id)
-        scene = session.get(Scene, shot.scene_id) if shot else None
-        assert shot is not None and scene is not None
+        shot, scene, project = place_of_version(session, version)
         made_with = version.parameters
         request = {
             "scene": scene.number,
@@ -130,4 +127,4 @@ def _fresh_take(frameline: Any, version_id: str) -> tuple[str, dict[str, Any]]:
             "framing": made_with.get("framing"),
             "angle": made_with.get("angle"),
         }
-        return project_of_version(session, version), request
+        return project.slug, request

@@ -16,6 +16,7 @@ from core.errors import FramelineError
 from integrations.slack.blocks import HELP
 from integrations.slack.listeners.commands import management, work
 from integrations.slack.listeners.commands.invocation import Invocation
+from integrations.slack.store import first_command
 from integrations.slack.threads import frameline_of, slack_code, slack_words
 
 HANDLERS: dict[str, Callable[[Invocation, str], None]] = {
@@ -64,8 +65,8 @@ def run_command(
 ) -> None:
     """Do what the subcommand asks; every failure is told to the person who typed it."""
     text = command.get("text", "")
-    if problem(text) is not None:
-        return
+    if problem(text) is not None or not first_command(frameline_of(context), command):
+        return  # usage was answered at once; a replayed command is not run twice
     name, rest = split(text)
     call = Invocation(
         frameline_of(context),

@@ -10,11 +10,13 @@ import re
 from collections.abc import Callable
 
 from slack_sdk.errors import SlackClientError
+from sqlalchemy import select
 
 from integrations.slack.blocks import HOW_TO_LINK
 from integrations.slack.listeners.commands.invocation import Invocation
 from integrations.slack.store import add_slack_person, link_channel, linked_project, slack_person
 from integrations.slack.threads import slack_actor, slack_code
+from memory.records import Project
 from memory.store import check_role, get_project, set_role
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>(?:\s+(\S+))?$")
@@ -29,9 +31,13 @@ def link(call: Invocation, rest: str) -> None:
         return
     slug = rest.split()[0].lower()
     with call.frameline.transaction() as session:
-        get_project(session, slug)  # an unknown project is refused, naming the known ones
-    if not _may_manage(call, slug):
-        call.respond(f"Only a workspace admin or an admin of `{slug}` can link channels to it.")
+        exists = session.scalar(select(Project.id).where(Project.slug == slug)) is not None
+    # An unknown project gets the same answer as a forbidden one: no names, no existence oracle.
+    if not exists or not _may_manage(call, slug):
+        call.respond(
+            f"Only a workspace admin or an admin of `{slug}` can link channels to it, and only "
+            "to a project that exists."
+        )
         return
     with call.frameline.transaction() as session:
         link_channel(session, call.channel_id, get_project(session, slug), call.user_id)

@@ -9,7 +9,7 @@ from typing import Any
 from core.errors import NotFound
 from integrations.slack.blocks import clip
 from integrations.slack.listeners.commands.invocation import Invocation
-from integrations.slack.threads import follow_job
+from integrations.slack.threads import follow_submission
 from memory.records import Scene
 from memory.store import (
     get_project,
@@ -21,7 +21,9 @@ from memory.store import (
 )
 from tools.budget import budget_status
 from tools.context import require
-from tools.jobs import cancel_job, submit_job
+from tools.jobs import cancel_job
+from tools.money_display import display_money
+from tools.policy import submit
 
 
 def frame(call: Invocation, rest: str) -> None:
@@ -30,17 +32,16 @@ def frame(call: Invocation, rest: str) -> None:
         return
     project, actor = member
     scene, _, words = rest.partition(" ")
-    job = submit_job(
-        call.frameline, actor, project, "render", {"scene": scene, "prompt": words or None}
-    )
+    request = {"scene": scene, "prompt": words or None}
+    submitted = submit(call.frameline, actor, project, "render", request)
     thread = call.thread(
         f"<@{call.user_id}> asked for a frame of scene {scene}" + (f": {words}" if words else "")
     )
     if thread is None:
-        cancel_job(call.frameline, actor, job.job_id)
+        cancel_job(call.frameline, actor, submitted.job.job_id)
         return
     with thread.reporting():
-        follow_job(call.frameline, thread, job, f"Rendering scene {scene}")
+        follow_submission(call.frameline, thread, submitted, f"Rendering scene {scene}")
 
 
 def revise(call: Invocation, rest: str) -> None:
@@ -50,19 +51,14 @@ def revise(call: Invocation, rest: str) -> None:
     project, actor = member
     target, _, words = rest.partition(" ")
     version_id = _version_to_revise(call.frameline, project, target)
-    job = submit_job(
-        call.frameline,
-        actor,
-        project,
-        "revise",
-        {"version_id": version_id, "instruction": words},
-    )
+    request = {"version_id": version_id, "instruction": words}
+    submitted = submit(call.frameline, actor, project, "revise", request)
     thread = call.thread(f"<@{call.user_id}> asked to revise {version_id}: {words}")
     if thread is None:
-        cancel_job(call.frameline, actor, job.job_id)
+        cancel_job(call.frameline, actor, submitted.job.job_id)
         return
     with thread.reporting():
-        follow_job(call.frameline, thread, job, f"Revising {version_id}")
+        follow_submission(call.frameline, thread, submitted, f"Revising {version_id}")
 
 
 def _version_to_revise(frameline: Any, project: str, target: str) -> str:
@@ -114,12 +110,17 @@ def budget(call: Invocation, rest: str) -> None:
     project, actor = member
     report = budget_status(call.frameline, actor, project)
     currency = report["currency"]
+
+    def shown(value: str) -> str:
+        return display_money(value, currency, code=False)
+
     lines = [
-        f"• {a['account']} {a['name']}: budget {a['budget']}, actual {a['actual']}, "
-        f"estimate at completion {a['estimate_at_completion']}, variance {a['variance']}"
+        f"• {a['account']} {a['name']}: budget {shown(a['budget'])}, "
+        f"actual {shown(a['actual'])}, estimate at completion "
+        f"{shown(a['estimate_at_completion'])}, variance {shown(a['variance'])}"
         for a in report["accounts"]
     ]
-    header = f"*Budget of `{project}`* ({currency}), ledger total {report['ledger_total']}"
+    header = f"*Budget of `{project}`* ({currency}), ledger total {shown(report['ledger_total'])}"
     call.respond(clip("\n".join([header, *lines])))
 
 

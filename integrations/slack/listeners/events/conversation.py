@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 
 from core.errors import FramelineError
 from integrations.slack.blocks import HOW_TO_LINK
+from integrations.slack.exports import post_exports
 from integrations.slack.progress import StatusMessage
 from integrations.slack.threads import (
     Thread,
@@ -34,6 +35,8 @@ TOOL_WORDS = {
     "check_continuity": "Checking continuity",
     "search_script": "Searching the script",
     "budget_status": "Reading the budget",
+    "export_link": "Finding the export",
+    "list_jobs": "Reading the queue",
 }
 
 
@@ -94,16 +97,22 @@ def _answer(
 def take_turn(frameline: Any, thread: Thread, actor: Actor, project: str, text: str) -> None:
     """One turn of the agent, its progress in a status message that becomes the reply."""
     from agent.service import stream_turn
+    from tools.conversation_access import join_conversation
 
     status = thread.status()
     status.start(":hourglass_flowing_sand: Working on it…")
     since = utcnow()
     try:
+        join_conversation(
+            frameline, thread.conversation_id, project, actor.person, open_to_newcomers=True
+        )
         events = stream_turn(frameline, actor, project, thread.conversation_id, text)
     except FramelineError as error:
         status.finish(error.message)
         return
-    show_turn(frameline, thread, status, _follow(events, status), actor.person, since)
+    result = _follow(events, status)
+    show_turn(frameline, thread, status, result, actor.person, since)
+    post_exports(frameline, thread, actor, project, result)
 
 
 def _follow(events: Any, status: StatusMessage) -> dict[str, Any]:

@@ -1,0 +1,39 @@
+"""One table each of stated facts and account names, held to by every front door's tests: the
+words a person types, and what the one implementation in memory/ or tools/ makes of them (on the
+demo production: scenes 1–10, the demo budget)."""
+
+from __future__ import annotations
+
+FACT_CASES: list[tuple[str, tuple[str, str, str | None, str | None]]] = [
+    ("Mara: bandage on left hand, scenes 4-6", ("Mara", "bandage on left hand", "4", "6")),
+    ("Mara: bandage on left hand, scene 3", ("Mara", "bandage on left hand", "3", "3")),
+    ("Tomas: wet coat, from scene 6 to 8", ("Tomas", "wet coat", "6", "8")),
+    ("Tomas: wet coat (scenes 6–8).", ("Tomas", "wet coat", "6", "8")),
+    ("Mara: lantern lit, from scene 7 to the end", ("Mara", "lantern lit", "7", "10")),
+    ("Mara: lantern lit, scene 8 onwards", ("Mara", "lantern lit", "8", "10")),
+    ("Mara: lantern lit, scenes 9 through end", ("Mara", "lantern lit", "9", "10")),
+    ("The boat: blue hull", ("The boat", "blue hull", None, None)),
+]
+"""Text → (subject, statement, from scene, to scene as recorded)."""
+
+BAD_FACTS = [
+    "no colon here",
+    "Mara: ",
+    "Mara: bandage, scenes 8-4",
+    "Mara: bandage, scene 99",
+]
+"""Statements every door refuses with a clear error, recording nothing."""
+
+ACCOUNT_CASES: list[tuple[str, str]] = [
+    ("5400", "5400"),
+    ("VFX", "5300"),
+    ("vfx", "5300"),
+    ("visual effects", "5300"),
+    ("Visual Effects", "5300"),
+    ("previs", "5400"),
+    ("CAMERA", "3300"),
+    ("marine", "3800"),
+]
+"""Typed account → the account number it resolves to."""
+
+BAD_ACCOUNTS = ["nothing-like-it", "9999"]
