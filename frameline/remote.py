@@ -19,7 +19,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 SERVER_FILE = "server.json"
@@ -167,15 +167,20 @@ def _leaf_command(app: Any, args: list[str]) -> tuple[Any, int]:
     return command, index
 
 
+def _is_path(param: Any) -> bool:
+    """Whether a command's parameter takes a file path (typer 0.29 keeps its own click copy)."""
+    descriptor = getattr(param, "type_descriptor", None)
+    annotation = getattr(descriptor, "annotation", None)
+    if isinstance(annotation, type):
+        return issubclass(annotation, PurePath)
+    kind = type(getattr(param, "type", None)).__name__
+    return kind in {"Path", "File"}
+
+
 def _path_positions(command: Any, args: list[str], start: int) -> list[int]:
     """Indexes in args of the values of path-typed arguments and options."""
-    import click
-
-    def is_path(param: Any) -> bool:
-        return isinstance(param.type, click.Path | click.File)
-
-    options = {name: p for p in command.params if isinstance(p, click.Option) for name in p.opts}
-    positional = [p for p in command.params if isinstance(p, click.Argument)]
+    options = {name: p for p in command.params if p.param_type_name == "option" for name in p.opts}
+    positional = [p for p in command.params if p.param_type_name == "argument"]
     found: list[int] = []
     index, slot, literal = start, 0, False
     while index < len(args):
@@ -186,11 +191,11 @@ def _path_positions(command: Any, args: list[str], start: int) -> list[int]:
             option = options.get(word.split("=", 1)[0])
             if option is not None and not option.is_flag and "=" not in word:
                 index += 1
-                if is_path(option) and index < len(args):
+                if _is_path(option) and index < len(args):
                     found.append(index)
         else:
             if slot < len(positional):
-                if is_path(positional[slot]):
+                if _is_path(positional[slot]):
                     found.append(index)
                 if positional[slot].nargs != -1:
                     slot += 1
@@ -224,3 +229,25 @@ def _error(message: str, code: int) -> int:
     """Print the one error line; give the exit status."""
     sys.stderr.write(f"error: {' '.join(message.split())}\n")
     return code
+
+
+def paths_not_carried(app: Any, args: list[str], tokens: Collection[str]) -> list[str]:
+    """Path arguments of a line sent to the server that are not files it carried.
+
+    The server must never read or write its own files for a caller: a line sent to `/v1/cli`
+    names files only by the placeholders of files it brought (or asked back), never by path.
+    """
+    command, start = _leaf_command(app, args)
+    if command is None:
+        return []
+    path_options = {
+        name
+        for param in command.params
+        if param.param_type_name == "option" and _is_path(param)
+        for name in param.opts
+    }
+    inline = [
+        word for word in args[start:] if "=" in word and word.split("=", 1)[0] in path_options
+    ]
+    named = [args[i] for i in _path_positions(command, args, start) if args[i] not in tokens]
+    return inline + named

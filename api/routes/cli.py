@@ -47,13 +47,18 @@ class CliResult(BaseModel):
 @router.post("/cli", response_model=CliResult)
 async def run_command(body: CliRun, frameline: FramelineDep, holder: HolderDep) -> dict[str, Any]:
     """Run a `frameline` command line here and answer what it printed and how it ended."""
-    from frameline.cli import THROUGH_SERVER
-    from frameline.remote import goes_through_server
+    from frameline.cli import THROUGH_SERVER, app
+    from frameline.remote import goes_through_server, paths_not_carried
     from frameline.served import run_served
 
     if holder.role != "admin" or holder.project is not None:
         raise PermissionDenied("the CLI goes through a server with an admin key for all projects")
     if not goes_through_server(body.args, THROUGH_SERVER):
         raise InvalidInput("this command runs in its own process, not through a server")
+    stray = paths_not_carried(app, body.args, body.files.keys())
+    if stray:
+        raise InvalidInput(
+            f"{stray[0]}: files travel with the command line, the server does not open its own"
+        )
     files = {token: file.model_dump(exclude_none=True) for token, file in body.files.items()}
     return await to_thread.run_sync(run_served, frameline, body.args, files)
