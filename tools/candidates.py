@@ -16,14 +16,14 @@ from typing import Any
 
 import numpy as np
 from PIL import Image
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import FramelineError, InvalidInput
-from memory.records import Project, Scene, Shot, Version
+from memory.records import Project, Scene
 from memory.store import get_project, get_scene, list_characters
 from tools.backends.base import FrameSpec, ImageBackend, Progress
 from tools.context import Studio
+from tools.continuity.check import day_baselines
 from tools.continuity.faces import detect_faces
 from tools.continuity.identity import DRIFT_BAND, CharacterReferences, match_faces, references_for
 from tools.continuity.look import (
@@ -190,23 +190,9 @@ def _expectations(
 def _approved_looks(
     session: Session, project: Project, scene: Scene
 ) -> dict[str, list[PaletteColour]]:
-    """Per character, the palette of the story day's first approved (or locked) frame showing
-    them, in script order: the look the continuity check holds later frames to."""
-    rows = session.scalars(
-        select(Version)
-        .join(Shot, Version.shot_id == Shot.id)
-        .join(Scene, Shot.scene_id == Scene.id)
-        .where(
-            Scene.project_id == project.id,
-            Scene.removed.is_(False),
-            Scene.story_day == scene.story_day,
-            Version.status.in_(("approved", "locked")),
-        )
-        .order_by(Scene.position, Shot.id, Version.id)
-    )
-    looks: dict[str, list[PaletteColour]] = {}
-    for version in rows:
-        for entry in (version.continuity_report or {}).get("look", {}).get("characters", []):
-            if entry.get("palette") and entry["character"] not in looks:
-                looks[entry["character"]] = [PaletteColour.from_json(c) for c in entry["palette"]]
-    return looks
+    """Per character, the palette the continuity check holds this story day's frames to."""
+    baselines, _ = day_baselines(session, project, scene)
+    return {
+        name: [PaletteColour.from_json(colour) for colour in baseline["palette"]]
+        for name, baseline in baselines.items()
+    }

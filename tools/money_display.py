@@ -46,3 +46,11 @@ def display_money(value: Decimal | str | int, currency: str, *, code: bool = Tru
     """`1,234.57 USD`, `1,235 JPY`: the one way money is shown to people."""
     text = f"{round_money(value, currency):,}"
     return f"{text} {currency.upper()}" if code else text
+
+
+def display_estimate(value: Decimal | str | int, currency: str) -> str:
+    """`about 1.20 USD`; an estimate under the smallest coin reads `under 0.01 USD`, never 0."""
+    coin = Decimal(1).scaleb(-minor_unit(currency))
+    if Decimal(0) < Decimal(str(value)) < coin:
+        return f"under {display_money(coin, currency)}"
+    return f"about {display_money(value, currency)}"

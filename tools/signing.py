@@ -147,17 +147,20 @@ def installation_certificate(home: Path) -> tuple[Path, Path]:
         # Two processes' first frames at once must not leave one's key beside the other's chain.
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (chain.is_file() and key.is_file()):
-            _make_certificate(folder, chain, key)
+            organisation = f"Frameline installation on {socket.gethostname()}"
+            make_signing_chain(folder, organisation, "Frameline self-signed CA", days=3650)
     return chain, key
 
 
-def _make_certificate(folder: Path, chain: Path, key: Path) -> None:
+def make_signing_chain(
+    folder: Path, organisation: str, ca_name: str, days: int
+) -> tuple[Path, Path]:
+    """A CA and an ES256 leaf it issued, as C2PA signing needs: `chain.pem` (leaf first) and
+    `signer.key` (mode 0600) in `folder`, written under temporary names and then renamed."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-
-    organisation = f"Frameline installation on {socket.gethostname()}"
 
     def name(common: str) -> x509.Name:
         return x509.Name(
@@ -181,14 +184,11 @@ def _make_certificate(folder: Path, chain: Path, key: Path) -> None:
         )
 
     now = datetime.datetime.now(datetime.UTC)
-    start, end = now - datetime.timedelta(days=1), now + datetime.timedelta(days=3650)
+    start, end = now - datetime.timedelta(days=1), now + datetime.timedelta(days=days)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     leaf_key = ec.generate_private_key(ec.SECP256R1())
     ca = (
-        x509.CertificateBuilder(
-            issuer_name=name("Frameline self-signed CA"),
-            subject_name=name("Frameline self-signed CA"),
-        )
+        x509.CertificateBuilder(issuer_name=name(ca_name), subject_name=name(ca_name))
         .public_key(ca_key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(start)
@@ -222,8 +222,10 @@ def _make_certificate(folder: Path, chain: Path, key: Path) -> None:
         handle.write(key_bytes)
     staged_chain = folder / f".chain.pem.{os.getpid()}"
     staged_chain.write_bytes(leaf.public_bytes(pem) + ca.public_bytes(pem))
+    chain, key = folder / "chain.pem", folder / "signer.key"
     os.replace(staged_key, key)
     os.replace(staged_chain, chain)
+    return chain, key
 
 
 def frame_signer(settings: Any) -> tuple[Path, Path, str]:

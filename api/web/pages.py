@@ -5,7 +5,6 @@ Pages only format: every rule (who may see, approve, lock) is the tools' and the
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -45,7 +44,7 @@ from tools.approvals import may_decide
 from tools.approvals import pending as pending_approvals
 from tools.frames import VersionView, list_versions, version_view
 from tools.jobs import JobView, get_job
-from tools.money_display import display_money, minor_unit
+from tools.money_display import display_estimate
 
 SNIPPET_LENGTH = 180
 
@@ -178,14 +177,6 @@ def watched_job(frameline: Any, slug: str, job_id: str | None) -> JobView | None
         return None
 
 
-def _estimate(amount: str, currency: str) -> str:
-    """An estimate in words; one smaller than the currency's smallest coin is not shown as 0."""
-    coin = Decimal(1).scaleb(-minor_unit(currency))
-    if Decimal(0) < Decimal(amount) < coin:
-        return f"under {display_money(coin, currency)}"
-    return f"about {display_money(amount, currency)}"
-
-
 def _asked_what(asked: dict[str, Any]) -> str:
     """What an approval would let happen, in words."""
     details = asked["details"]
@@ -193,7 +184,7 @@ def _asked_what(asked: dict[str, Any]) -> str:
         count = int(details.get("count") or 1)
         what = f"Render {count} frame{'s' if count != 1 else ''} of scene {details.get('scene')}"
         if details.get("estimate") and details.get("currency"):
-            what += f" ({_estimate(str(details['estimate']), str(details['currency']))})"
+            what += f" ({display_estimate(str(details['estimate']), str(details['currency']))})"
         return what
     if asked["action"] == "lock":
         return f"Lock {details.get('version_id')}"

@@ -119,9 +119,9 @@ def frame_card(version: dict[str, Any], continuity_summary: str | None = None) -
 def _estimate(details: dict[str, Any]) -> str:
     """A render estimate in the currency's minor unit (approvals before currencies were noted
     are in the default currency)."""
-    from tools.money_display import display_money
+    from tools.money_display import display_estimate
 
-    return display_money(details["estimate"], details.get("currency") or "USD")
+    return display_estimate(details["estimate"], details.get("currency") or "USD")
 
 
 def approval_summary(asked: dict[str, Any]) -> str:

@@ -35,3 +35,12 @@ def test_the_number_alone_and_bad_amounts() -> None:
     for bad in ("abc", "NaN", "Infinity"):
         with pytest.raises(ValueError, match="is not an amount of money"):
             display_money(bad, "USD")
+
+
+def test_an_estimate_under_the_smallest_coin_is_never_shown_as_zero() -> None:
+    from tools.money_display import display_estimate
+
+    assert display_estimate("0.000009", "USD") == "under 0.01 USD"
+    assert display_estimate("0.4", "JPY") == "under 1 JPY"
+    assert display_estimate("1.234", "EUR") == "about 1.23 EUR"
+    assert display_estimate("0", "USD") == "about 0.00 USD"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 from pathlib import Path
 
@@ -21,69 +20,9 @@ ADMIN = Actor("local", "admin")
 
 def studio_certificate(folder: Path) -> tuple[Path, Path]:
     """A CA and a leaf signing certificate (ES256) as a studio's PKI would issue them."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from tools.signing import make_signing_chain
 
-    def name(common: str) -> x509.Name:
-        return x509.Name(
-            [
-                x509.NameAttribute(NameOID.COMMON_NAME, common),
-                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Test Studio"),
-            ]
-        )
-
-    def usage(*, cert_sign: bool) -> x509.KeyUsage:
-        return x509.KeyUsage(
-            digital_signature=True,
-            content_commitment=False,
-            key_encipherment=False,
-            data_encipherment=False,
-            key_agreement=False,
-            key_cert_sign=cert_sign,
-            crl_sign=cert_sign,
-            encipher_only=False,
-            decipher_only=False,
-        )
-
-    now = datetime.datetime.now(datetime.UTC)
-    ca_key, leaf_key = (
-        ec.generate_private_key(ec.SECP256R1()),
-        ec.generate_private_key(ec.SECP256R1()),
-    )
-    start, end = now - datetime.timedelta(days=1), now + datetime.timedelta(days=30)
-    ca = (
-        x509.CertificateBuilder(issuer_name=name("Studio CA"), subject_name=name("Studio CA"))
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(end)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(usage(cert_sign=True), critical=True)
-        .sign(ca_key, hashes.SHA256())
-    )
-    leaf = (
-        x509.CertificateBuilder(issuer_name=ca.subject, subject_name=name("Frameline"))
-        .public_key(leaf_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(end)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(usage(cert_sign=False), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    chain, key = folder / "chain.pem", folder / "signer.key"
-    pem = serialization.Encoding.PEM
-    chain.write_bytes(leaf.public_bytes(pem) + ca.public_bytes(pem))
-    key.write_bytes(
-        leaf_key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    return chain, key
+    return make_signing_chain(folder, "Test Studio", "Studio CA", days=30)
 
 
 def test_frames_carry_signed_credentials_when_a_certificate_is_configured(

@@ -186,7 +186,7 @@ def _read_shot(
     scenes = active_scenes(session, project)
     times = [s.time_of_day for s in scenes]
     index = next((i for i, s in enumerate(scenes) if s.id == scene.id), None)
-    baselines, approved = _baselines(session, project, scene, version)
+    baselines, approved = day_baselines(session, project, scene, version)
     return _Shot(
         version_id=version.version_id,
         project=project.slug,
@@ -221,11 +221,11 @@ def _character(session: Session, project: Project, name: str) -> str:
     return found
 
 
-def _baselines(
-    session: Session, project: Project, scene: Scene, version: Version
+def day_baselines(
+    session: Session, project: Project, scene: Scene, version: Version | None = None
 ) -> tuple[dict[str, dict[str, Any]], bool]:
     """Per character, the look recorded by the story day's first approved shot showing them, in
-    script order; and whether this version is approved (then it is the first for the rest)."""
+    script order; and whether `version` is approved (then it is the first for the rest)."""
     rows = session.execute(
         select(Version, Shot.code, Scene.number)
         .join(Shot, Version.shot_id == Shot.id)
@@ -240,7 +240,7 @@ def _baselines(
     )
     baselines: dict[str, dict[str, Any]] = {}
     for row, shot_code, scene_number in rows:
-        if row.id == version.id:
+        if version is not None and row.id == version.id:
             return baselines, True
         for entry in row.continuity_report.get("look", {}).get("characters", []):
             if entry.get("palette") and entry["character"] not in baselines:
