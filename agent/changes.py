@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent.phrases import fact_text, instruction, render_prompt
+from agent.phrases import LEAD, REFERENCE, fact_text, instruction, render_prompt
 from agent.plans import Call, Handler, Plan, call_of, either, look_at, no_scene, spoken, unknown
 from agent.production import Production
 from agent.slots import (
+    POINTING,
     angle_of,
     characters,
     count_of,
@@ -110,9 +111,16 @@ def _status(words: str, reading: Reading, production: Production, focus: Focus) 
         return Plan(reply=problem)
     reason = OVERRIDE.search(words)
     override = (reason.group(1) or reason.group(2)).strip() if reason else None
+    both = steps == ["approve", "lock"]  # the explicit "approve and lock", as the CLI's --approve
     plans = [
         [
-            call_of("set_status", status=STATUS[step], override_reason=override, **{kind: value})
+            call_of(
+                "set_status",
+                status=STATUS[step],
+                override_reason=override,
+                approve_first=True if both and step == "lock" else None,
+                **{kind: value},
+            )
             for kind, value in chosen
         ]
         for step in steps
@@ -209,7 +217,44 @@ def _fact(words: str, reading: Reading, production: Production, focus: Focus) ->
     return _changing(words, reading, f"remember “{stated}”", calls, lookup)
 
 
+UNLOCKING = re.compile(
+    r"(?i)\b(?:un-?lock(?:ed|ing)?|re-?open(?:ed|ing)?|release(?: the lock on)?|"
+    r"take the lock off)\b"
+)
+CONNECTIVE = re.compile(r"(?i)^\W*(?:(?:because|since|as|so|cos|cause|please|pls|now)\b\W*)*")
+
+
+def reason_of(words: str, named: bool) -> str | None:
+    """Why a version is unlocked: the request without its verb and target ("we need to redo it")."""
+    rest = UNLOCKING.sub(" ", LEAD.sub("", words))
+    rest = REFERENCE.sub(" ", rest) if named else POINTING.sub(" ", rest, count=1)
+    rest = re.sub(r"(?i)\b(?:please|pls|thanks?)\W*$", "", rest.strip(" ,.;:!?-"))
+    rest = " ".join(CONNECTIVE.sub("", rest).split()).strip(" ,.;:!?-")
+    return rest if re.search(r"[a-z]{3}", rest, re.I) else None
+
+
+def _unlock(words: str, reading: Reading, production: Production, focus: Focus) -> Any:
+    if reading.act == "negation":
+        return _changing(words, reading, "unlock anything", [], [])
+    chosen, problem = _resolve(words, production, focus, "unlock")
+    if problem:
+        return Plan(reply=problem)
+    found = targets(words, production)
+    reason = reason_of(words, bool(found.named))
+    what = " and ".join(spoken(kind, value) for kind, value in chosen)
+    if reason is None:
+        first = chosen[0][1]
+        return Plan(
+            reply=f"Why should {what} be unlocked? The reason is kept in its status history: "
+            f"say, for example, “unlock {first}, the cut changed”. Nothing was changed."
+        )
+    calls = [call_of("unlock_version", reason=reason, **{kind: value}) for kind, value in chosen]
+    lookup = [look_at(kind, value, production) for kind, value in chosen]
+    return _changing(words, reading, f"unlock {what} ({reason})", calls, lookup)
+
+
 HANDLERS: dict[str, Handler] = {
+    "unlock": _unlock,
     "render": _render,
     "revise": _revise,
     "approve": _status,

@@ -16,7 +16,7 @@ from agent.changes import MAX_FRAMES
 from agent.phrases import fact_text
 from agent.plans import Handler, Plan, call_of, fresh
 from agent.production import Production
-from agent.slots import count_of
+from agent.slots import UNITS, count_of, framings, scene_of, targets
 from agent.thread import Focus
 from agent.understanding import UNSURE, Reading
 
@@ -58,7 +58,9 @@ def exact_form(words: str, production: Production) -> Any:
 
 def handle(words: str, reading: Reading, production: Production, focus: Focus) -> Any:
     """The plan for a request of a known intent, or a short "not sure" reply."""
-    intent = reading.intent
+    intent = _depicting(words, reading, production)
+    if intent != reading.intent:
+        reading = Reading(intent, max(reading.score, UNSURE), reading.runner_up, reading.act)
     if re.match(r"(?i)^\W*(?:revise\s+)?(?:shot\s+)?(?:\d{1,4}[a-z]{1,3}|v\d+)\s*:\s*\S", words):
         intent = "revise"
     elif reading.score < UNSURE:
@@ -90,3 +92,40 @@ def _viewing(words: str) -> bool:
         r"(?i)\b(?:the|our|all|existing) (?:frames|shots|boards|images|takes|versions)\b", words
     )
     return bool(shown and existing) and count_of(words) is None
+
+
+LOOKING = {"character", "shot", "shots", "scene", "search", "versions", "unsure", "help"}
+DEPICTION = re.compile(
+    r"(?i)\b(?:close[- ]?ups?|wides?|two-shot|ots|over[- ]the[- ]shoulder|medium|tighter|wider|"
+    r"closer|(?:low|high)[- ]angle|on the (?:left|right)|in the (?:foreground|background|"
+    r"centre|center)|add|remove|take (?:\S+ ){0,4}out|get rid of|put|move|place|swap|replace|"
+    r"should (?:be|have|look|feel|face)|needs? (?:more|less|to be)|lose the|drop the)\b"
+)
+EDITING = re.compile(
+    r"(?i)\b(?:add|remove|take (?:\S+ ){0,4}out|get rid of|lose the|drop the|should (?:be|have|"
+    r"look)|needs? (?:more|less|to be))\b"
+)
+"""Words that change what an existing frame shows, rather than ask for a fresh take of it."""
+LOOK_VERBS = re.compile(
+    r"(?i)\b(?:show|see|list|view|pull up|look at|tell|describe|who|what|which|where)\b"
+)
+
+
+def _depicting(words: str, reading: Reading, production: Production) -> str:
+    """How a frame should look, ordered: a look-up read becomes a change of what it names.
+
+    "close-up on Ada in 10A", "remove the truck from 5A" revise that shot; "a wide of scene 4"
+    renders the scene with that framing. Questions and viewing requests stay look-ups.
+    """
+    if reading.act != "order" or LOOK_VERBS.search(words) or not DEPICTION.search(words):
+        return reading.intent
+    found = targets(words, production)
+    if reading.intent == "render" and found.shots and EDITING.search(words):
+        return "revise" if not re.search(rf"(?i)\b{UNITS}", words) else reading.intent
+    if reading.intent not in LOOKING and reading.score >= UNSURE:
+        return reading.intent
+    if found.shots or found.versions:
+        return "revise"
+    if framings(words) and scene_of(words, production) is not None:
+        return "render"
+    return reading.intent

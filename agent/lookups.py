@@ -145,6 +145,8 @@ def _shot(words: str, reading: Reading, production: Production, focus: Focus) ->
     found = targets(words, production)
     if problem := unknown(found, production):
         return Plan(reply=problem)
+    if compared := _compare(words, found, production):
+        return compared
     calls = [call_of("get_shot", shot=s) for s in found.shots]
     calls += [look_at("version_id", v, production) for v in found.versions]
     if not calls and focus.shot:
@@ -168,10 +170,27 @@ def _shots(words: str, reading: Reading, production: Production, focus: Focus) -
     return Plan(calls=[call_of("list_shots", scene=scene)])
 
 
+COMPARING = re.compile(r"(?i)\b(?:compare|comparison|side by side|vs\.?|versus|differ\w*)\b")
+
+
+def _compare(words: str, found: Any, production: Production) -> Plan | None:
+    """Two to four versions side by side ("compare v5 and v6"; a shot means its latest)."""
+    if not COMPARING.search(words):
+        return None
+    chosen = [v for v in found.versions if v in production.versions]
+    chosen += [latest.version_id for s in found.shots if (latest := production.latest(s))]
+    chosen = list(dict.fromkeys(chosen))
+    if 2 <= len(chosen) <= 4:
+        return Plan(calls=[call_of("compare_versions", version_ids=chosen)])
+    return None
+
+
 def _versions(words: str, reading: Reading, production: Production, focus: Focus) -> Any:
     found = targets(words, production)
     if problem := unknown(found, production):
         return Plan(reply=problem)
+    if compared := _compare(words, found, production):
+        return compared
     shots = list(found.shots)
     shots += [production.versions[v].shot for v in found.versions if v in production.versions]
     if not shots and focus.shot:

@@ -14,15 +14,16 @@ from agent.slots import characters
 LEAD = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|so|right|hey|hi|now|then|and|also|great|cool|please|pls|plz|kindly|"
     r"just|quickly|can you|could you|would you|will you|would you mind|i(?:'d| would) like|"
-    r"i want|i need|we need|let'?s(?: see| get| have)?|go ahead and|can i get|could i get|"
-    r"can we get|could we get|give me|get me|show me|make me|draw me|do me|whip up|mock up|"
+    r"i want|i need|we need|let'?s(?: see| get| have)?|go ahead and|"
+    r"(?:can|could|may) (?:i|we) (?:please )?(?:get|have|grab)|give me|get me|show me|"
+    r"make me|draw me|do me|whip up|mock up|"
     r"board out|frame up)\b[,!.]?\s*)+",
     re.I,
 )
 RENDER_WORDS = re.compile(
     r"^\W*(?:re-?render|render|rendr|draw|sketch|storyboard|generate|make|create|previ[sz]|"
     r"visuali[sz]e|shoot|do|draft|picture)?\s*(?:me\s+)?"
-    r"(?:(?:a|an|one|two|three|four|five|six|seven|eight|some|a few|a couple of|\d+)\s+)?"
+    r"(?:(?:a couple of|a pair of|a few|a|an|one|two|three|four|five|six|seven|eight|some|\d+)\s+)?"
     r"(?:more\s+|new\s+|quick\s+|fresh\s+|rough\s+)?"
     r"(?:frames?|images?|takes?|options?|pictures?|stills?|boards?|shots?|versions?|"
     r"variations?|angles?|previ[sz])?\s*(?:of|for|from)?\s*",
@@ -33,6 +34,11 @@ REFERENCE = re.compile(
     r"(?:\b\d{1,4}[a-z]{1,3}(?:-[a-z]{1,3})?\b|\bv\d{1,9}\b)",
     re.I,
 )
+NAMED_SCENE = re.compile(
+    r"(?i)\b(?:(?:of|for|in|from)\s+)?the (?:[a-z'-]+ ){1,3}scene\b|"
+    r"\b(?:(?:of|for|in|from)\s+)?the (?:first|last|opening|final|closing) scene\b"
+)
+"""A scene named by place or position: the scene slot, not what the frame should show."""
 SCENE_REF = re.compile(
     r"\b(?:(?:of|for|in|from)\s+)?(?:scenes?|sc\.?)\s*#?\s*\d{1,4}[a-z]?\b", re.I
 )
@@ -71,6 +77,7 @@ def render_prompt(text: str) -> str | None:
         return after
     before = words[: scene.start()] if scene else words
     before = RENDER_WORDS.sub("", LEAD.sub("", before))
+    before = NAMED_SCENE.sub("", before)
     before = REFERENCE.sub("", before)
     before = re.sub(
         r"\b(?:please|pls|thanks?|for|of|in|from)\s*$", "", before.strip(" ,."), flags=re.I
@@ -82,7 +89,8 @@ def render_prompt(text: str) -> str | None:
 def _describes(text: str) -> bool:
     """Whether a leftover says what to show, beyond framing and counting words."""
     rest = re.sub(
-        r"(?i)\b(?:one|two|a|an|and|wide|close|close-up|closeup|medium|tight|shot|angle|low|high)\b",
+        r"(?i)\b(?:one|two|a|an|and|the|of|on|wide|close|close-up|closeup|medium|tight|shot|angle|"
+        r"low|high|over|shoulder|two-shot|ots)\b",
         "",
         text,
     )
@@ -102,9 +110,10 @@ def instruction(text: str) -> str:
     cleaned = re.sub(
         r"^\s*(?:same(?: again| thing)?|again)\s*(?:,|but)?\s*", "", cleaned, flags=re.I
     )
+    cleaned = re.sub(r"(?i)[\s,]+(?:please|pls|plz|thanks?)\W*$", "", cleaned)
     cleaned = re.sub(r"\s+(?:so|to)\s*$", "", cleaned.strip(" ,.:"))
     cleaned = re.sub(r"^(?:so|to)\s+", "", cleaned.strip(" ,.:"))
-    return " ".join(cleaned.split()).strip(" ,.:") or words
+    return " ".join(cleaned.split()).strip(" ,.:?!") or words
 
 
 def fact_text(text: str, production: Production) -> str:

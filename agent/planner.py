@@ -35,7 +35,9 @@ _YES = (
 )
 YES = re.compile(rf"^\W*{_YES}(?:[\s,.!]+{_YES})*\W*$", re.I)
 NO = re.compile(
-    r"^\W*(?:no|nope|nah|cancel|never ?mind|forget it|leave it|not now|don'?t|scratch that)\b", re.I
+    r"^\W*(?:no|nope|nah|cancel|never ?mind|forget it|leave it|not now|not yet|hold off|don'?t|"
+    r"scratch that)\b",
+    re.I,
 )
 
 

@@ -82,6 +82,34 @@ def _versions(result: list[dict[str, Any]]) -> str:
     )
 
 
+def _compared(result: list[dict[str, Any]]) -> str:
+    """Versions side by side, one line per property: status, continuity, then what differs."""
+    rows = [
+        ("shot", [v["shot"] for v in result]),
+        ("status", [v["status"] for v in result]),
+        ("continuity", [v["continuity"] for v in result]),
+    ]
+    keys = dict.fromkeys(k for v in result for k in (v.get("depicts") or {}))
+    for key in keys:
+        said = [_said((v.get("depicts") or {}).get(key)) for v in result]
+        if any(said) and len(set(said)) > 1:
+            rows.append((key.replace("_", " "), [s or "—" for s in said]))
+    head = " | ".join(v["version_id"] for v in result)
+    lines = [f"{name}: " + " | ".join(str(x) for x in values) for name, values in rows]
+    same = [k for k in keys if len({_said((v.get("depicts") or {}).get(k)) for v in result}) == 1]
+    tail = f"\nThe same in both: {', '.join(same)}." if same else ""
+    return f"Side by side ({head}):\n" + "\n".join(f"- {line}" for line in lines) + tail
+
+
+def _said(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(
+            " ".join(str(x) for x in item.values() if x) if isinstance(item, dict) else str(item)
+            for item in value
+        )
+    return "" if value is None else str(value)
+
+
 def _shots(result: list[dict[str, Any]]) -> str:
     if not result:
         return "There are no shots yet: say “render scene N” to make the first one."
@@ -276,12 +304,14 @@ WRITERS: dict[str, Callable[[Any], str]] = {
     "search_script": _hits,
     "get_scene": _scene,
     "list_versions": _versions,
+    "compare_versions": _compared,
     "list_shots": _shots,
     "budget_status": lambda r: _budget(r, "USD"),
     "shot_ledger": lambda r: _ledger(r, "USD"),
     "render_frames": _rendered,
     "revise_frame": _revised,
     "set_status": _status,
+    "unlock_version": _status,
     "remember_fact": _fact,
     "get_character": lambda r: (
         f"{r['name']}"

@@ -29,6 +29,7 @@ from agent.replies import signed
 from core.errors import BackendUnavailable, Conflict, FramelineError, InvalidInput, NotFound
 from memory.store import check_role, get_project, list_characters
 from tools.context import Actor
+from tools.money_display import display_estimate
 from tools.scripts import search_memory
 
 Event = tuple[str, Any]
@@ -214,9 +215,14 @@ def _pending_json(asked: dict[str, Any]) -> dict[str, Any]:
 
 def _waiting_reply(asked: dict[str, Any]) -> str:
     details = asked["details"]
+    currency = details.get("currency") or "USD"
     what = {
         "render": f"Rendering {details.get('count')} frame(s) of scene {details.get('scene')}"
-        + (f" (estimated {details['estimate']})" if details.get("estimate") else ""),
+        + (
+            f" (estimated {display_estimate(details['estimate'], currency)})"
+            if details.get("estimate")
+            else ""
+        ),
         "lock": f"Locking {details.get('version_id')}",
         "override": f"Setting {details.get('version_id')} to {details.get('status')} over a "
         f"failed check ({details.get('override_reason')})",

@@ -18,7 +18,7 @@ from agent import approvals
 from agent.export_tool import export_link
 from agent.job_tools import get_job_status, list_jobs
 from agent.toolbase import frameline_tool as _tool
-from core.errors import FramelineError, InvalidInput, NotFound
+from core.errors import Conflict, FramelineError, InvalidInput, NotFound
 from memory import store
 from memory.records import Project, Shot, Version
 from memory.store import get_project
@@ -29,11 +29,13 @@ from tools.continuity import check as continuity_check
 from tools.continuity import report as continuity_reports
 from tools.facts import state_fact
 from tools.frames import list_versions as versions_of
+from tools.frames import version_view
 from tools.jobs import job_failure
 from tools.policy import submit
 from tools.scripts import search_memory
 from tools.shots import shot_json
 from tools.versions import set_status as change_status
+from tools.versions import unlock
 
 SceneNumber = Annotated[
     str, Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z.-]{0,15}$", description="Scene number, like 3.")
@@ -224,6 +226,23 @@ def list_versions(shot: str, runtime: ToolRuntime) -> Any:
     return [_summary(v) for v in versions_of(context.studio, context.actor, context.project, shot)]
 
 
+class CompareArgs(BaseModel):
+    version_ids: list[VersionId] = Field(min_length=2, max_length=4)
+
+
+@_tool(CompareArgs)
+def compare_versions(version_ids: list[str], runtime: ToolRuntime) -> Any:
+    """Versions side by side: shot, status, continuity and what each frame depicts."""
+    context = runtime.context
+    with context.studio.transaction() as session:
+        project = get_project(session, context.project)
+        views = [
+            version_view(session, context.studio, store.version_of_project(session, project, v))
+            for v in dict.fromkeys(version_ids)
+        ]
+        return [{**_summary(view), "depicts": view.depicts} for view in views]
+
+
 class RenderArgs(BaseModel):
     scene: SceneNumber
     shot: ShotCode | None = Field(default=None, description="Existing shot for a fresh take.")
@@ -275,6 +294,11 @@ class StatusArgs(BaseModel):
     version_id: VersionId | None = None
     shot: ShotCode | None = Field(default=None, description="Sets the shot's latest version.")
     override_reason: Annotated[str, Field(max_length=500)] | None = None
+    approve_first: bool = Field(
+        default=False,
+        description="Lock a draft by approving it first; only when the person said "
+        "“approve and lock”. A plain lock of a draft is refused.",
+    )
 
 
 @_tool(StatusArgs)
@@ -293,16 +317,50 @@ def set_status(status: str, runtime: ToolRuntime, **target: Any) -> Any:
         if decision["state"] == "rejected":
             return _not_done(decision)
         actor = Actor(decision["by"], decision["role"])  # the approver's authority acts
-    # A director's decided lock request is the explicit "approve and lock" of a draft.
-    view = change_status(
-        context.studio,
-        actor,
-        version_id,
-        status,
-        override_reason=reason,
-        approve_first=status == "locked" and decision is not None,
-    )
+    # Whether a draft may be locked is tools.versions' rule, the same as the CLI's `--approve`.
+    try:
+        view = change_status(
+            context.studio,
+            actor,
+            version_id,
+            status,
+            override_reason=reason,
+            approve_first=bool(target.get("approve_first")),
+        )
+    except Conflict as refused:
+        if status == "locked" and _status_of(context, version_id) == "draft":
+            raise ToolException(
+                f"{version_id} is a draft: approve it first, or say “approve and lock {version_id}”"
+            ) from refused
+        raise
     return _summary(view)
+
+
+def _status_of(context: Any, version_id: str) -> str:
+    with context.studio.transaction() as session:
+        return store.get_version(session, version_id).status
+
+
+class UnlockArgs(BaseModel):
+    reason: Annotated[str, Field(min_length=3, max_length=500)] = Field(
+        description="Why the locked version is reopened (recorded in its status history)."
+    )
+    version_id: VersionId | None = None
+    shot: ShotCode | None = Field(default=None, description="Unlocks the shot's latest version.")
+
+
+@_tool(UnlockArgs)
+def unlock_version(reason: str, runtime: ToolRuntime, **target: Any) -> Any:
+    """Return a locked version to approved, with a reason (directors and admins only)."""
+    context = runtime.context
+    with context.studio.transaction() as session:
+        project = get_project(session, context.project)
+        version = _target(session, project, target.get("version_id"), target.get("shot"))
+        if target.get("shot"):  # the shot's locked version, which need not be its latest
+            held = store.versions_of_shot(session, store.get_shot(session, project, target["shot"]))
+            version = next((v for v in held if v.status == "locked"), version)
+        version_id = version.version_id
+    return _summary(unlock(context.studio, context.actor, version_id, reason))
 
 
 class CheckArgs(BaseModel):
@@ -394,9 +452,11 @@ TOOLS: list[BaseTool] = [
     get_shot,
     list_shots,
     list_versions,
+    compare_versions,
     render_frames,
     revise_frame,
     set_status,
+    unlock_version,
     check_continuity,
     continuity_report,
     remember_fact,

@@ -36,15 +36,18 @@ _VERBS = {
     "lock": r"lock|lok|final|finali[sz]e|freeze",
     "draft": r"draft|unapprove|un-approve|revert|send|move|put|take",
     "fact": r"remember|note|log|record|store|jot|add|fact|keep in mind",
+    "unlock": r"unlock|un-lock|reopen|re-open|release|take the lock off",
 }
 ANCHORS = {
     "render": _VERBS["render"] + r"|image|option|variation|angle|close-?up|wide|shot|still|need|"
     r"want|like|see|another|more|new|fresh|\d+ (?:frames?|takes?)",
     "revise": _VERBS["revise"] + r"|less|more|wider|tighter|closer|darker|brighter|warmer|cooler|"
     r"moodier|same|but|night|dusk|dawn|sunset|sunrise|rain|fog|snow|sky|camera|lens|angle|"
-    r"instead|keep|\d+mm",
+    r"instead|keep|\d+mm|should|needs?|want|left|right|foreground|background|centre|center|"
+    r"close-?up|wide|low|high|take (?:\S+ )*out|get rid|lose|drop|light",
     "approve": _VERBS["approve"] + r"|thumbs|happy with|good with|works for me|go ahead",
     "lock": _VERBS["lock"],
+    "unlock": _VERBS["unlock"],
     "draft": _VERBS["draft"] + r"|back",
     "fact": _VERBS["fact"] + r"|fyi|heads up|scenes? \d|from scene|onwards?|always|never",
 }
@@ -64,13 +67,15 @@ WONDER = re.compile(
     r"\b(?:should|shall|what if|suppose|supposing|imagine|would it|would we|worth|"
     r"ok to|okay to|alright to|fine to|safe to|maybe|perhaps|considering|consider|thinking of|"
     r"thinking about|wonder|do we want|is it time|ready to|or wait|or not|"
-    r"(?:can|could|may) (?:we|i))\b|(?<!as )\bif\b",
+    r"(?:can|could|may) (?:we|i)\b(?!\s+(?:please\s+)?(?:get|have|grab)\b"
+    r"(?!\s+\w+(?:ed|en)\b)))\b|(?<!as )\bif\b",
     re.I,
 )
 POLITE = re.compile(
     r"^\W*(?:(?:hey|hi|ok|okay|so|and|right|alright|cool|great|thanks|now|then|also)\b[,!.]?\s*)*"
     r"(?:(?:can|could|would|will)\s+(?:you|u|ya)\b(?:\s+please)?(?!\s+(?:tell|explain|say))|"
-    r"would you mind|can i (?:get|have)|could i (?:get|have)|please\b|pls\b|plz\b|kindly\b|"
+    r"would you mind|(?:can|could|may) (?:i|we) (?:please )?(?:get|have|grab)"
+    r"(?!\s+\w+(?:ed|en)\b)|please\b|pls\b|plz\b|kindly\b|"
     r"i(?:'d| would) like|i want|i need|we need|let'?s|go ahead)",
     re.I,
 )
@@ -80,6 +85,11 @@ ASKING = re.compile(
     r"can|could|will|would|may|might|am)\b",
     re.I,
 )
+STATED = re.compile(
+    r"(?<=[a-z0-9'] )(?<!\bwe )(?<!\bi )(?<!\byou )(?<!\bthey )should\b"
+    r"(?= (?:be|have|look|feel|face|sit|stand|read|go)\b)"
+)
+"""“Mara should be on the left”: how a shot should look, stated — not “should we …?”."""
 INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget)\b.{0,40}\b(?:instructions|rules|prompt|above|previous)\b|"
     r"\bsystem prompt\b|\byou are now\b|\bdeveloper mode\b|\bjailbreak\b|\bact as\b",
@@ -168,9 +178,10 @@ def speech_act(text: str, intent: str) -> str:
     lowered = text.lower().strip()
     if negated(lowered, intent):
         return "negation"
-    if POLITE.search(lowered) and not WONDER.search(lowered):
+    wondering = WONDER.search(STATED.sub(" ", lowered) if intent == "revise" else lowered)
+    if POLITE.search(lowered) and not wondering:
         return "order"
-    if WONDER.search(lowered):
+    if wondering:
         return "wonder"
     if ASKING.search(lowered) or lowered.endswith("?"):
         return "ask"

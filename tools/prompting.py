@@ -257,7 +257,19 @@ def frame_spec(
             angle=angle,
             time_of_day=time_of_day,
         )
-    return replace(spec, prompt=compose_prompt(depicts, facts, words), depicts=depicts)
+    unsaid = _not_in_looks(facts, depicts)
+    return replace(spec, prompt=compose_prompt(depicts, unsaid, words), depicts=depicts)
+
+
+def _not_in_looks(facts: Sequence[str], depicts: Depiction) -> list[str]:
+    """The facts the description does not already say: a stated look is drawn once, not twice."""
+    said = " | ".join(_bare(figure.look) for figure in depicts.characters)
+    kept = []
+    for fact in facts:
+        statement = _bare(_LOOK_LEAD.sub("", fact.split(" ", 1)[-1].strip()))
+        if not (statement and statement in said):
+            kept.append(fact)
+    return kept
 
 
 def _bare(text: str) -> str:
@@ -290,7 +302,12 @@ def _with_stated_looks(
     figures = []
     for figure in depicts.characters:
         known = _bare(figure.look)
-        extra = [s for s in stated.get(figure.name.upper(), []) if _bare(s) not in known]
+        extra: list[str] = []
+        for said in stated.get(figure.name.upper(), []):
+            # The script and a person often state the same mark: say it once.
+            if _bare(said) not in known:
+                extra.append(said)
+                known += f", {_bare(said)}"
         figures.append(replace(figure, look=", ".join([p for p in (figure.look, *extra) if p])))
     props = tuple(dict.fromkeys((*depicts.props, *held)))
     return replace(depicts, characters=tuple(figures), props=props)

@@ -67,6 +67,10 @@ def set_status(
 
 def unlock(studio: Studio, actor: Actor, version_id: str, reason: str) -> VersionView:
     """Return a locked version to approved (director, admin), with the reason recorded."""
+    with studio.transaction() as session:
+        current = get_version(session, version_id).status
+    if current != "locked":
+        raise Conflict(f"{version_id} is not locked (it is {current}); there is nothing to unlock")
     return set_status(studio, actor, version_id, "approved", override_reason=reason)
 
 

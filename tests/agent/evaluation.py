@@ -23,7 +23,7 @@ from agent.production import Production, VersionInfo
 from agent.understanding import canonical
 
 SET = Path(__file__).with_name("eval_requests.txt")
-CHANGING_TOOLS = {"render_frames", "revise_frame", "set_status", "remember_fact"}
+CHANGING_TOOLS = {"render_frames", "revise_frame", "set_status", "remember_fact", "unlock_version"}
 EXTRA_SHOTS = {"3A": "3", "3B": "3", "4A": "4", "5A": "5", "6A": "6", "8A": "8"}
 EXTRA_VERSIONS = {
     "v1": "3A",

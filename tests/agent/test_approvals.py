@@ -24,6 +24,7 @@ from frameline.wiring import open_frameline
 from memory.records import Approval, Version
 from tests.cli_runner import Cli
 from tools.context import Actor
+from tools.versions import set_status
 
 PROJECT = "demo"
 WRITER, DIRECTOR = Actor("wren", "writer"), Actor("dana", "director")
@@ -44,6 +45,12 @@ def approval_row(frameline: Any, approval_id: str) -> Approval:
         return row
 
 
+def approve(frameline: Any, *versions: str) -> None:
+    """Approve drafts first: a plain lock of a draft is refused at every door."""
+    for version in versions:
+        set_status(frameline, ADMIN, version, "approved")
+
+
 def test_a_writers_attempt_to_lock_is_refused(agent_studio: Any) -> None:
     result = run_turn(agent_studio, WRITER, PROJECT, None, "lock 3A")
     assert result.tool_calls == [{"name": "set_status", "args": {"status": "locked", "shot": "3A"}}]
@@ -54,11 +61,12 @@ def test_a_writers_attempt_to_lock_is_refused(agent_studio: Any) -> None:
 
 
 def test_a_lock_waits_for_a_director(agent_studio: Any) -> None:
+    approve(agent_studio, "v1")
     asked = run_turn(agent_studio, PRODUCER, PROJECT, None, "lock 3A")
     [pending] = asked.pending
     assert (pending["action"], pending["needs_role"]) == ("lock", "director")
     assert pending["approval_id"] in asked.reply and "director" in asked.reply
-    assert statuses(agent_studio)["v1"] == "draft"
+    assert statuses(agent_studio)["v1"] == "approved"
     assert [a["approval_id"] for a in pending_approvals(agent_studio, PROJECT)] == [
         pending["approval_id"]
     ]
@@ -94,6 +102,7 @@ def test_a_rejected_lock_is_not_done(agent_studio: Any) -> None:
 
 
 def test_an_admins_approval_is_given_at_once_and_recorded(agent_studio: Any) -> None:
+    approve(agent_studio, "v1")
     result = run_turn(agent_studio, ADMIN, PROJECT, None, "lock 3A")
     assert result.pending == [] and result.reply.startswith("v1 (shot 3A) is now locked.")
     with agent_studio.transaction() as session:
@@ -171,6 +180,8 @@ def test_a_render_that_would_overspend_the_account_waits(agent_home: Path) -> No
 
 @pytest.mark.slow
 def test_a_pause_survives_a_restart_of_the_process(agent_home: Path, cli: Cli) -> None:
+    with open_frameline(Settings()) as frameline:
+        approve(frameline, "v1")
     asked = cli("ask", "--project", PROJECT, "--as", "producer", "lock 3A", "--json").json()
     [pending] = asked["pending"]
     assert pending["needs_role"] == "director"
@@ -246,6 +257,7 @@ def test_conversations_persist_in_postgres(
         load_demo(frameline)
         job = submit_job(frameline, ADMIN, PROJECT, "render", {"scene": "3", "seed": 7})
         assert frameline.worker.run(job.job_id).state == "done"
+        approve(frameline, "v1")
         asked = run_turn(frameline, PRODUCER, PROJECT, None, "lock 3A")
     [pending] = asked.pending
     with open_frameline(Settings()) as frameline:  # as another process would

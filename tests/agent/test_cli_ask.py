@@ -92,7 +92,11 @@ def test_a_role_that_may_not_approve_changes_nothing(agent_home: Path, cli: Cli)
 
 def test_chat_streams_replies_and_asks_for_approval(agent_home: Path) -> None:
     from frameline.cli import app
+    from tools.context import Actor
+    from tools.versions import set_status
 
+    with open_frameline(Settings()) as frameline:  # a draft is approved before it is locked
+        set_status(frameline, Actor("dana", "director"), "v1", "approved")
     lines = "give me two frames of scene 3, Mara in the doorway\nlock 3A\napprove\n/quit\n"
     result = CliRunner().invoke(app, ["chat", "--project", "demo", "--as", "producer"], input=lines)
     assert result.exit_code == 0, result.stderr

@@ -89,6 +89,7 @@ def test_bad_messages_are_problems(client: TestClient, keys: Keys) -> None:
 def test_a_lock_waits_for_a_director_over_http(client: TestClient, keys: Keys) -> None:
     _, rendered = say(client, keys, "admin", "give me a frame of scene 5")
     shot = rendered[-1][1]["reply"].split(" as shot ")[1].split(":")[0]
+    say(client, keys, "admin", f"approve {shot}")  # a draft is approved before it is locked
     thread, events = say(client, keys, "producer", f"lock {shot}")
     [asked] = [data for name, data in events if name == "approval"]
     assert (asked["action"], asked["needs_role"]) == ("lock", "director")

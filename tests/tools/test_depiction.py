@@ -105,3 +105,13 @@ def test_the_light_check_tells_dusk_from_night() -> None:
     assert check_daylight(starry_night, "night").verdict == "pass"
     copper_dusk = np.full((64, 64, 3), (150, 90, 60), dtype=np.uint8)
     assert check_daylight(copper_dusk, "dusk").verdict == "pass"
+
+
+def test_a_mark_stated_by_the_script_and_by_a_person_is_drawn_once(studio) -> None:
+    from tools.context import Actor
+    from tools.frames import render_frame
+
+    # The demo states Mara's bandage in scene 7's action and again as a person's fact.
+    [version] = render_frame(studio, Actor("local", "admin"), "demo", "7", seed=1)
+    [mara] = [c for c in version.depicts["characters"] if c["name"] == "MARA"]
+    assert mara["look"].count("bandage") == 1, mara["look"]
