@@ -18,7 +18,7 @@ from agent.plans import Handler, Plan, call_of, fresh
 from agent.production import Production
 from agent.slots import UNITS, count_of, framings, scene_of, targets
 from agent.thread import Focus
-from agent.understanding import UNSURE, Reading
+from agent.understanding import RANKING, UNSURE, Reading
 
 __all__ = ["HELP", "MAX_FRAMES", "SHORT_HELP", "Plan", "call_of", "exact_form", "fresh", "handle"]
 
@@ -76,6 +76,8 @@ def handle(words: str, reading: Reading, production: Production, focus: Focus) -
         reading = Reading(intent, reading.score, reading.runner_up, reading.act)
     if reading.act == "negation" and intent in ("jobs", "export", "help", "smalltalk", "confirm"):
         return Plan(reply="Understood: nothing was changed.", intent=intent, act="negation")
+    if intent in ("scene", "shot", "shots", "search", "ledger") and _costly(words):
+        intent = "budget"  # "which scene cost the most?": a ranking by spend, not a scene
     if intent in ("render", "scene") and _viewing(words):
         intent = "shots"  # "show me the frames of scene 5": the ones that exist
     handler = HANDLERS.get(intent, answers.HANDLERS["help"])
@@ -83,6 +85,16 @@ def handle(words: str, reading: Reading, production: Production, focus: Focus) -
     planned.intent = planned.intent or intent
     planned.act = planned.act or reading.act
     return planned
+
+
+def _costly(words: str) -> bool:
+    """A ranking by spend: "the most expensive scene", "where's the money going"."""
+    money = re.search(
+        r"(?i)\b(?:expensive|cost|costs|costly|spen[dt]|money|budget|pricey|priciest|costliest|"
+        r"cheapest)\b",
+        words,
+    )
+    return bool(RANKING.search(words) and money)
 
 
 def _viewing(words: str) -> bool:

@@ -53,6 +53,20 @@ def _continuity(words: str, reading: Reading, production: Production, focus: Foc
     )
 
 
+FACT_SUBJECT = re.compile(r"(?i)^.*\b(?:about|on|regarding|re|for|with|of)\s+(?:the\s+)?(.+?)\W*$")
+"""What a question about a decision is about: the words after its last "about"/"on"."""
+
+
+def _facts(words: str, reading: Reading, production: Production, focus: Focus) -> Any:
+    cast = characters(words, production)
+    said = FACT_SUBJECT.search(words)
+    subject = said.group(1) if said else (cast[0].title() if cast else None)
+    if not subject:
+        return Plan(calls=[call_of("continuity_report")])
+    query = re.sub(r"(?i)\b(?:is|are|was|were|again)\b|[?!.]", " ", subject)
+    return Plan(calls=[call_of("search_script", query=" ".join(query.split()), kind="fact")])
+
+
 def _budget(words: str, reading: Reading, production: Production, focus: Focus) -> Any:
     found = targets(words, production)
     shots = found.shots + [production.versions[v].shot for v in found.versions]
@@ -234,6 +248,7 @@ def _jobs(words: str, reading: Reading, production: Production, focus: Focus) ->
 HANDLERS: dict[str, Handler] = {
     "continuity": _continuity,
     "budget": _budget,
+    "facts": _facts,
     "ledger": _ledger,
     "scene": _scene,
     "search": _search,

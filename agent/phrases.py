@@ -13,7 +13,7 @@ from agent.slots import characters
 
 LEAD = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|so|right|hey|hi|now|then|and|also|great|cool|please|pls|plz|kindly|"
-    r"just|quickly|can you|could you|would you|will you|would you mind|i(?:'d| would) like|"
+    r"just|quickly|yo|u|(?:can|could|would|will) (?:you|u|ya)|would you mind|i(?:'d| would) like|"
     r"i want|i need|we need|let'?s(?: see| get| have)?|go ahead and|"
     r"(?:can|could|may) (?:i|we) (?:please )?(?:get|have|grab)|give me|get me|show me|"
     r"make me|draw me|do me|whip up|mock up|"
@@ -71,19 +71,37 @@ def render_prompt(text: str) -> str | None:
     words = " ".join(text.split()).rstrip("?.! ")
     scene = SCENE_REF.search(words)
     after = words[scene.end() :] if scene else ""
-    after = re.sub(r"^[\s,:;.?!-]*(?:with|of|showing|where|:)?\s*", "", after)
-    after = re.sub(r"\b(?:please|pls|thanks?)\b", "", after, flags=re.I).strip(" ,.")
+    after = re.sub(
+        r"^[\s,:;.?!-]*(?:for (?:me|us)\b[\s,:;.?!-]*)?(?:with|of|showing|where|:)?\s*", "", after
+    )
+    after = re.sub(r"\b(?:please|pls|plz|thanks?)\b", "", after, flags=re.I)
+    after = " ".join(after.split()).strip(" ,.")
     if _describes(after):
         return after
     before = words[: scene.start()] if scene else words
-    before = RENDER_WORDS.sub("", LEAD.sub("", before))
-    before = NAMED_SCENE.sub("", before)
-    before = REFERENCE.sub("", before)
+    before = NAMED_SCENE.sub(" ", before)
+    before = REFERENCE.sub(" ", before)
+    before = _strip_lead(before)
     before = re.sub(
-        r"\b(?:please|pls|thanks?|for|of|in|from)\s*$", "", before.strip(" ,."), flags=re.I
+        r"\b(?:please|pls|plz|thanks?|for|of|in|from)\s*$", "", before.strip(" ,."), flags=re.I
     )
     before = before.strip(" ,.")
     return before if _describes(before) else None
+
+
+def _strip_lead(text: str) -> str:
+    """The text without its leading greetings, politeness and render words, spaces collapsed.
+
+    Taking out a named scene or shot can bare more request words ("could u do [the harbour
+    scene] at night"), so the lead is taken off until nothing more goes.
+    """
+    text = " ".join(text.split())
+    while True:
+        shorter = " ".join(RENDER_WORDS.sub("", LEAD.sub("", text), count=1).split())
+        shorter = re.sub(r"^\W*(?:please|pls|plz|for me)\b\W*", "", shorter, flags=re.I)
+        if shorter == text:
+            return text
+        text = shorter
 
 
 def _describes(text: str) -> bool:
@@ -105,7 +123,8 @@ def instruction(text: str) -> str:
     ):
         return re.split(r"[:,]", words, maxsplit=1)[1].strip()
     cleaned = LEAD.sub("", words)
-    cleaned = re.sub(r"^(?:revise|edit|tweak|redo|change)\s+", "", cleaned, flags=re.I)
+    cleaned = re.sub(r"^(?:revise|edit|tweak|redo|change|do)\s+", "", cleaned, flags=re.I)
+    cleaned = LEAD.sub("", REFERENCE.sub(" ", cleaned).strip(" ,.:"))
     cleaned = REFERENCE.sub("", cleaned)
     cleaned = re.sub(
         r"^\s*(?:same(?: again| thing)?|again)\s*(?:,|but)?\s*", "", cleaned, flags=re.I

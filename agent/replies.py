@@ -144,7 +144,28 @@ def _budget(result: dict[str, Any], fallback: str) -> str:
         f"{p['person']} {cash(p['actual'])}" for p in result.get("by_person", [])[:6]
     )
     tail = f"\nBy person: {people}." if people else ""
-    return head + ("\n" + "\n".join(lines) if lines else "") + tail
+    return head + _top_scenes(result, cash) + ("\n" + "\n".join(lines) if lines else "") + tail
+
+
+def _top_scenes(result: dict[str, Any], cash: Callable[[Any], str]) -> str:
+    """The scenes that cost the most, so "which scene cost the most?" is answered first."""
+    if (result.get("scope") or {}).get("scene"):
+        return ""
+    spent = [
+        row for row in result.get("by_scene", []) if row.get("scene") and _amount(row["actual"]) > 0
+    ]
+    spent.sort(key=lambda row: -_amount(row["actual"]))
+    if not spent:
+        return ""
+    named = ", ".join(f"scene {row['scene']} {cash(row['actual'])}" for row in spent[:3])
+    return f"\nMost spent by scene: {named}."
+
+
+def _amount(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return Decimal(0)
 
 
 def _ledger(result: dict[str, Any], fallback: str) -> str:

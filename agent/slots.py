@@ -116,7 +116,8 @@ def scene_of(text: str, production: Production, after_in: bool = False) -> str |
 
 def _described_scene(lowered: str, production: Production) -> str | None:
     """A scene by place ("the boat scene"), else by meaning ("the scene where she ...")."""
-    if match := re.search(r"\bthe ([a-z' ]{3,40}?) scene\b", lowered):
+    ranked = r"(?!(?:most|least|priciest|costliest|cheapest|biggest|top)\b)"
+    if match := re.search(rf"\bthe {ranked}([a-z' ]{{3,40}}?) scene\b", lowered):
         words = [w for w in match.group(1).split() if len(w) > 2 and w not in ("the", "one")]
         for scene in production.scenes:
             place = f"{scene.location} {scene.heading.lower()}"

@@ -24,7 +24,15 @@ SHOT_STANDIN, VERSION_STANDIN, CAST_STANDIN = "12B", "v7", "Mara"
 NOT_A_CODE = {"st", "nd", "rd", "th", "mm", "am", "pm", "s", "k", "x", "h", "m", "fps", "px", "d"}
 CODE = re.compile(r"\b(\d{1,4}[a-z]{1,3}(?:-[a-z]{1,3})?)\b", re.I)
 VERSION = re.compile(r"\bv(\d{1,9})\b", re.I)
-DESCRIBED_SCENE = re.compile(r"\bthe (?:[a-z'-]+ ){1,3}scene\b")
+RANKING = re.compile(
+    r"(?i)\b(?:most|least|priciest|costliest|cheapest|dearest|biggest|top|worst)\b"
+    r"|\bcost(?:s|ed|ing)? (?:us )?(?:the )?most\b|\bmoney\b.{0,12}\bgo(?:ing|es|ne)?\b"
+    r"|\beating\b.{0,15}\b(?:money|budget)\b"
+)
+"""A scene or shot ranked rather than named: "the most expensive scene" names no scene."""
+DESCRIBED_SCENE = re.compile(
+    r"\bthe (?!(?:most|least|priciest|costliest|cheapest|biggest|top)\b)(?:[a-z'-]+ ){1,3}scene\b"
+)
 
 _VERBS = {
     "render": r"re-?render|rendr?|draw|sketch|storyboard|board|generate|make|create|give|mock|"

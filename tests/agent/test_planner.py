@@ -199,6 +199,30 @@ def test_a_producer_asks_about_the_vfx_line_in_cents(agent_studio: Any) -> None:
     assert "5300 Visual Effects: budget 85,000.00 USD" in result.reply
 
 
+def test_casual_request_words_stay_out_of_the_render_prompt(agent_studio: Any) -> None:
+    result = run_turn(
+        agent_studio, WRITER, PROJECT, None, "hey could u do the harbour scene at night with rain"
+    )
+    assert result.tool_calls[0]["name"] == "render_frames"
+    assert result.tool_calls[0]["args"]["scene"] == "1"
+    assert result.tool_calls[0]["args"]["prompt"] == "at night with rain"
+
+
+def test_a_question_about_a_decision_lists_the_subjects_facts(agent_studio: Any) -> None:
+    asked = "what did we decide about mara's hand?"
+    result = run_turn(agent_studio, DIRECTOR, PROJECT, None, asked)
+    assert _names(result) == ["search_script"]
+    assert result.tool_calls[0]["args"]["kind"] == "fact"
+    assert "bandage on her left hand" in result.reply
+
+
+def test_the_most_expensive_scene_is_named_with_its_spend(agent_studio: Any) -> None:
+    run_turn(agent_studio, WRITER, PROJECT, None, "render two frames of scene 3")
+    result = run_turn(agent_studio, PRODUCER, PROJECT, None, "what's the most expensive scene")
+    assert _names(result) == ["budget_status"]
+    assert "Most spent by scene: scene 3 " in result.reply
+
+
 def test_a_producer_lists_shots_and_versions(agent_studio: Any) -> None:
     shots = run_turn(agent_studio, PRODUCER, PROJECT, None, "list the shots of scene 3")
     assert _names(shots) == ["list_shots"] and "3A (scene 3)" in shots.reply
