@@ -30,6 +30,7 @@ from core.errors import BackendUnavailable, Conflict, FramelineError, InvalidInp
 from memory.store import check_role, get_project, list_characters
 from tools.context import Actor
 from tools.money_display import display_estimate
+from tools.policy import Release, release
 from tools.scripts import search_memory
 
 Event = tuple[str, Any]
@@ -265,6 +266,17 @@ def _reported(context: Context, events: Iterator[Event]) -> Iterator[Event]:
         yield "error", {"message": message, "kind": type(error).__name__}
         empty = TurnResult("", context.thread_id, context.model_name, [], [], context.project, "")
         yield "done", {**empty.to_json(), "error": message}
+
+
+def decide_approval(
+    frameline: Any, actor: Actor, approval_id: str, decision: str, project: str | None = None
+) -> Release | TurnResult:
+    """Decide any approval for a server: a waiting job is released to the server's worker (or
+    cancelled); an approval a conversation waits for resumes that conversation."""
+    released = release(frameline, actor, approval_id, decision, project)
+    if released is not None:
+        return released
+    return resolve_approval(frameline, actor, approval_id, decision, project)
 
 
 def resolve_approval(

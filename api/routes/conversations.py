@@ -107,12 +107,7 @@ def decide(
 ) -> dict[str, Any]:
     """Approve or reject (by a role that may): a waiting job is released (run by the server's
     worker) or cancelled, `{"approval", "job"}`; a conversation resumes, the turn's result."""
-    from agent.service import resolve_approval
-    from tools.policy import release
+    from agent.service import decide_approval
 
     actor = Actor(holder.person, holder.role)
-    released = release(frameline, actor, approval_id, body.decision, holder.project)
-    if released is not None:
-        return released.to_json()
-    result = resolve_approval(frameline, actor, approval_id, body.decision, holder.project)
-    return result.to_json()
+    return decide_approval(frameline, actor, approval_id, body.decision, holder.project).to_json()

@@ -23,7 +23,7 @@ from tools.approvals import DECISIONS
 from tools.comments import MAX_COMMENT, add_comment, list_comments
 from tools.frames import VersionView, version_view
 from tools.jobs import get_job, stream_events, submit_job
-from tools.policy import release, submit
+from tools.policy import Release, submit
 from tools.versions import set_status
 
 router = APIRouter(include_in_schema=False)
@@ -204,19 +204,17 @@ def decide_approval(
 ) -> RedirectResponse:
     """Approve or reject what a render (or a conversation) waits for, as the API does for this
     person's role; an approved render is followed on the page like any other."""
-    from agent.service import resolve_approval
+    from agent.service import decide_approval
 
     check_csrf(request, csrf)
     destination = back_to(slug, back)
     try:
-        released = release(frameline, visitor.actor, approval_id, decision, slug)
-        if released is None:
-            reply = resolve_approval(frameline, visitor.actor, approval_id, decision, slug).reply
+        released = decide_approval(frameline, visitor.actor, approval_id, decision, slug)
     except FramelineError as error:
         flash(request, "error", error.message)
         return see_other(destination)
-    if released is None:
-        flash(request, "ok", f"{approval_id} is {DECISIONS[decision]}. {reply}".strip())
+    if not isinstance(released, Release):
+        flash(request, "ok", f"{approval_id} is {DECISIONS[decision]}. {released.reply}".strip())
         return see_other(destination)
     job = released.job
     if job.state != "queued":

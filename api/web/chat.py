@@ -114,12 +114,8 @@ def decide(
     x_csrf_token: Annotated[str, Header(max_length=200)] = "",
 ) -> JSONResponse:
     """Approve or reject from the panel, as the API does for this person's key and role."""
-    from agent.service import resolve_approval
-    from tools.policy import release
+    from agent.service import decide_approval
 
     check_csrf(request, x_csrf_token)
-    released = release(frameline, visitor.actor, approval_id, body.decision, slug)
-    if released is not None:
-        return JSONResponse(released.to_json())
-    result = resolve_approval(frameline, visitor.actor, approval_id, body.decision, slug)
-    return JSONResponse(result.to_json())
+    outcome = decide_approval(frameline, visitor.actor, approval_id, body.decision, slug)
+    return JSONResponse(outcome.to_json())
