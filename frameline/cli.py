@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from frameline.commands import (
@@ -32,7 +31,7 @@ from frameline.commands import (
     slack_commands,
     worker_commands,
 )
-from frameline.commands.support import INTERNAL_ERROR_EXIT, debug_enabled, fail
+from frameline.commands.support import INTERNAL_ERROR_EXIT, CommandGroup, debug_enabled, fail
 
 app = typer.Typer(
     name="frameline",
@@ -41,6 +40,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    cls=CommandGroup,
 )
 
 for module in (
@@ -92,18 +92,13 @@ def run(args: list[str]) -> int:
     """Run one command line in this process; errors are printed as one line; returns the exit."""
     try:
         status = app(args, prog_name="frameline", standalone_mode=False)
-    except click.exceptions.Exit as done:
+    except typer.Exit as done:
         return done.exit_code
-    except click.ClickException as error:
-        try:
-            raise fail(error.format_message(), error.exit_code) from None
-        except typer.Exit as done:
-            return done.exit_code
-    except click.exceptions.Abort:
+    except typer.Abort:
         sys.stderr.write("error: aborted\n")
         return 130
     except typer.TyperException as error:
-        # Typer carries its own copy of click: its usage errors are not click's ClickException.
+        # Typer carries its own copy of click: its usage and file errors are TyperExceptions.
         return _usage_error(error)
     except Exception as error:
         if debug_enabled():

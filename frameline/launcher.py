@@ -20,27 +20,20 @@ def parse_request(args: list[str]) -> tuple[str, bool] | None:
 
 def parse_screenplay(file: str, as_json: bool) -> int:
     """Print a screenplay's title page and elements as `frameline script parse` does."""
-    import json
     import os
-    from pathlib import Path
 
     from core.errors import FramelineError
+    from frameline.script_listing import script_listing
     from memory.screenplay.reading import read_screenplay
 
     try:
-        screenplay = read_screenplay(Path(file))
+        screenplay = read_screenplay(file)
     except FramelineError as error:
         if os.environ.get("FRAMELINE_DEBUG", "").strip().lower() in {"1", "true", "yes"}:
             raise
         sys.stderr.write(f"error: {' '.join(error.message.split())}\n")
         return error.exit_code
-    if as_json:
-        document = screenplay.to_json()
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
-        return 0
-    lines = [f"{key}: {value}" for key, value in screenplay.title_page.items()]
-    lines += [f"{element.type:<14} {element.text}" for element in screenplay.elements]
-    sys.stdout.write("".join(f"{line}\n" for line in lines))
+    sys.stdout.write(script_listing(screenplay, as_json))
     return 0
 
 

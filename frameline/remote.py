@@ -15,12 +15,13 @@ import base64
 import json
 import os
 import sys
-import urllib.error
-import urllib.request
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import urllib.error
 
 SERVER_FILE = "server.json"
 ADMIN_KEY_FILE = "admin.key"
@@ -99,6 +100,9 @@ def find_server() -> Server | None:
 
 def run_through(server: Server, app: Any, args: list[str]) -> int:
     """Run the command line in the server; print what it printed; return its exit status."""
+    import urllib.error  # only a command that goes to a server pays for an HTTP client
+    import urllib.request
+
     carried = carry(app, args)
     body = json.dumps({"args": carried.args, "files": carried.files}).encode()
     headers = {"Content-Type": "application/json"}

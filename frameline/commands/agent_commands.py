@@ -10,13 +10,14 @@ from frameline.commands.support import (
     JsonOption,
     RoleOption,
     cli_actor,
+    command_group,
     handles_errors,
     print_json,
     print_table,
     wired,
 )
 
-approvals_app = typer.Typer(help="Approvals the agent waits for.", no_args_is_help=True)
+approvals_app = command_group(help="Approvals the agent waits for.", no_args_is_help=True)
 
 ProjectOption = typer.Option("--project", help="Project slug.")
 ThreadOption = typer.Option("--thread", help="Continue this conversation (default: a new one).")

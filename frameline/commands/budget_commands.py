@@ -12,13 +12,14 @@ from frameline.commands.support import (
     JsonOption,
     RoleOption,
     cli_actor,
+    command_group,
     handles_errors,
     print_json,
     print_table,
     wired,
 )
 
-budget_app = typer.Typer(
+budget_app = command_group(
     help="Budget and cost ledger: status against the budget, entries, imports.",
     no_args_is_help=True,
 )

@@ -9,14 +9,15 @@ import typer
 from frameline.commands.support import (
     JsonOption,
     cli_actor,
+    command_group,
     handles_errors,
     print_json,
     print_table,
     wired,
 )
 
-characters_app = typer.Typer(help="The project's characters.", no_args_is_help=True)
-facts_app = typer.Typer(help="Continuity facts.", no_args_is_help=True)
+characters_app = command_group(help="The project's characters.", no_args_is_help=True)
+facts_app = command_group(help="Continuity facts.", no_args_is_help=True)
 
 ProjectOption = typer.Option("--project", help="Project slug.")
 

@@ -13,12 +13,13 @@ from frameline.commands.support import (
     JsonOption,
     RoleOption,
     cli_actor,
+    command_group,
     handles_errors,
     print_json,
     wired,
 )
 
-continuity_app = typer.Typer(
+continuity_app = command_group(
     help="Continuity: identity, wardrobe, time of day and script facts.", no_args_is_help=True
 )
 

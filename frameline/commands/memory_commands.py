@@ -9,14 +9,15 @@ import typer
 from frameline.commands.support import (
     JsonOption,
     cli_actor,
+    command_group,
     handles_errors,
     print_json,
     print_table,
     wired,
 )
 
-memory_app = typer.Typer(help="The production's vector memory.", no_args_is_help=True)
-db_app = typer.Typer(help="The records database.", no_args_is_help=True)
+memory_app = command_group(help="The production's vector memory.", no_args_is_help=True)
+db_app = command_group(help="The records database.", no_args_is_help=True)
 
 
 @handles_errors

@@ -7,9 +7,9 @@ from typing import Annotated, Any
 
 import typer
 
-from frameline.commands.support import JsonOption, handles_errors, print_json, wired
+from frameline.commands.support import JsonOption, command_group, handles_errors, print_json, wired
 
-provenance_app = typer.Typer(
+provenance_app = command_group(
     help="Marks on frames: the invisible watermark and signed C2PA Content Credentials.",
     no_args_is_help=True,
 )

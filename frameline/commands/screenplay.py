@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -11,13 +12,14 @@ from frameline.commands.support import (
     JsonOption,
     RoleOption,
     cli_actor,
+    command_group,
     handles_errors,
     print_json,
     print_table,
     wired,
 )
 
-script_app = typer.Typer(help="Read screenplays without storing anything.", no_args_is_help=True)
+script_app = command_group(help="Read screenplays without storing anything.", no_args_is_help=True)
 
 ProjectOption = typer.Option("--project", help="Project slug.")
 
@@ -29,16 +31,10 @@ def parse(
     as_json: Annotated[bool, JsonOption] = False,
 ) -> None:
     """Parse a screenplay and print its title page and elements; nothing is stored."""
+    from frameline.script_listing import script_listing
     from memory.screenplay.reading import read_screenplay
 
-    screenplay = read_screenplay(file)
-    if as_json:
-        print_json(screenplay.to_json())
-        return
-    for key, value in screenplay.title_page.items():
-        typer.echo(f"{key}: {value}")
-    for element in screenplay.elements:
-        typer.echo(f"{element.type:<14} {element.text}")
+    sys.stdout.write(script_listing(read_screenplay(file), as_json))
 
 
 @handles_errors

@@ -13,9 +13,16 @@ from typing import Annotated, Any
 import typer
 
 from core.errors import Conflict, InvalidInput
-from frameline.commands.support import JsonOption, handles_errors, print_json, print_table, wired
+from frameline.commands.support import (
+    JsonOption,
+    command_group,
+    handles_errors,
+    print_json,
+    print_table,
+    wired,
+)
 
-keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
+keys_app = command_group(help="API keys.", no_args_is_help=True)
 
 ADMIN_KEY_FILE = "admin.key"
 

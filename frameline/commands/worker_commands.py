@@ -12,13 +12,14 @@ from frameline.commands.support import (
     JsonOption,
     RoleOption,
     cli_actor,
+    command_group,
     handles_errors,
     print_json,
     print_table,
     wired,
 )
 
-queue_app = typer.Typer(help="Waiting jobs: their order, positions and estimated starts.")
+queue_app = command_group(help="Waiting jobs: their order, positions and estimated starts.")
 
 
 @handles_errors

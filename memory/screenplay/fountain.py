@@ -1,23 +1,17 @@
 """Fountain 1.1 reader: one linear pass over the lines, so a feature parses in milliseconds.
 
 Element rules follow https://fountain.io/syntax; INTERFACES.md says what each element's text holds.
+Lines are classified and markup found with string methods, not regular expressions:
+`frameline script parse` is timed as a whole process, and importing `re` (with `enum`) costs
+more than parsing a feature.
 """
 
 from __future__ import annotations
 
-import re
-
 from memory.screenplay.elements import Element, Screenplay
 
-# Hidden markup. A note may span lines but not an empty line (the two-space line joins a note's
-# paragraphs) and holds no `[[`, so a failed match stops at the next opener: parsing stays linear.
-_BONEYARD_RE = re.compile(r"/\*(?s:.*?)\*/")
-_NOTE_RE = re.compile(r"\[\[(?:[^\[\]\n]|\[(?!\[)|\](?!\])|\n(?!\n))*\]\]")
-_SPACES_RE = re.compile(r"[ \t]*")
-
-_HEADING_RE = re.compile(r"(?:INT/EXT|INT|EXT|EST|I/E)[. ]", re.I)
-_SCENE_NUMBER_RE = re.compile(r"#([\w.\-]+)#$")
-_TITLE_KEY_RE = re.compile(r"([^\W\d_][\w '-]*):[ \t]*(.*)")
+# Scene heading prefixes, longest first; a heading has one followed by "." or " ", in any case.
+_HEADING_PREFIXES = ("INT/EXT", "INT", "EXT", "EST", "I/E")
 
 # Element types that gather consecutive lines of their own kind into one element.
 _GATHERED = frozenset({"action", "dialogue", "lyrics", "centered"})
@@ -37,28 +31,70 @@ def _visible_text(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "/*" in text:
-        text = _without(_BONEYARD_RE, "*/", text)
+        text = _without(text, _boneyard(text))
     if "[[" in text:
-        text = _without(_NOTE_RE, "]]", text)
+        text = _without(text, _notes(text))
     return text
 
 
-def _without(markup: re.Pattern[str], closer: str, text: str) -> str:
+def _boneyard(text: str) -> list[tuple[int, int]]:
+    """Start and end of each `/* ... */`, which may span anything, empty lines included."""
+    spans = []
+    start = text.find("/*")
+    while start >= 0:
+        end = text.find("*/", start + 2)
+        if end < 0:
+            break
+        spans.append((start, end + 2))
+        start = text.find("/*", end + 2)
+    return spans
+
+
+def _notes(text: str) -> list[tuple[int, int]]:
+    """Start and end of each `[[ ... ]]`.
+
+    A note may span lines but not an empty line (the two-space line joins a note's paragraphs)
+    and holds no `[[`. An opener whose note would hold either is plain text, and so is every
+    opener before that `[[` or empty line (they would hold it too). The closer found for one
+    opener serves the next until it is passed, so a hostile script still parses in linear time.
+    """
+    spans = []
+    start = text.find("[[")
+    end = -1
+    while start >= 0:
+        if end < start + 2:
+            end = text.find("]]", start + 2)
+            if end < 0:
+                break
+        nested = text.find("[[", start + 2, end)
+        blank = text.find("\n\n", start + 2, end if nested < 0 else nested)
+        if blank >= 0:
+            start = text.find("[[", blank + 2)
+        elif nested >= 0:
+            start = text.find("[[", nested - 1)
+        else:
+            spans.append((start, end + 2))
+            start = text.find("[[", end + 2)
+    return spans
+
+
+def _without(text: str, spans: list[tuple[int, int]]) -> str:
     """Remove hidden markup so the text reads as if it had never been there.
 
     A line that held nothing else disappears with its line end, so a note between a cue and its
     dialogue does not split them; inside a line the markup and its spaces collapse to one space.
-    Openers after the last closer are plain text; not searching past it keeps this linear.
     """
     kept: list[str] = []
     last = "\n"  # the last character kept so far
     position = 0
-    for match in markup.finditer(text, 0, text.rfind(closer) + len(closer)):
-        before = text[position : match.start()].rstrip(" \t")
+    for start, end in spans:
+        before = text[position:start].rstrip(" \t")
         if before:
             kept.append(before)
             last = before[-1]
-        position = _SPACES_RE.match(text, match.end()).end()
+        position = end
+        while text[position : position + 1] in (" ", "\t"):
+            position += 1
         following = text[position : position + 1]
         if last == "\n":
             if following == "\n":
@@ -82,12 +118,12 @@ def _title_page(lines: list[str]) -> tuple[dict[str, str], int]:
     index = first
     while index < len(lines) and lines[index].strip():
         line = lines[index].rstrip()
-        match = None if line[0] in " \t" else _TITLE_KEY_RE.fullmatch(line)
-        if match:
-            key = match.group(1).strip().lower()
+        pair = None if line[0] in " \t" else _title_pair(line)
+        if pair:
+            key = pair[0].strip().lower()
             values.setdefault(key, [])
-            if match.group(2):
-                values[key].append(match.group(2))
+            if pair[1]:
+                values[key].append(pair[1])
         else:
             values[key].append(line.strip())
         index += 1
@@ -96,13 +132,27 @@ def _title_page(lines: list[str]) -> tuple[dict[str, str], int]:
 
 def _opens_title_page(lines: list[str], first: int) -> bool:
     """A `Key: value` line, or a `Key:` line with an indented value below (not `FADE IN:`)."""
-    match = _TITLE_KEY_RE.fullmatch(lines[first].rstrip())
-    if match is None:
+    pair = _title_pair(lines[first].rstrip())
+    if pair is None:
         return False
-    if match.group(2):
+    if pair[1]:
         return True
     following = lines[first + 1] if first + 1 < len(lines) else ""
     return following[:1] in (" ", "\t") and bool(following.strip())
+
+
+def _title_pair(line: str) -> tuple[str, str] | None:
+    """A `Key: value` line's key and value: a key starts with a letter and holds only letters,
+    digits, `_`, spaces, `'` and `-`; the value is what follows the colon and its blanks."""
+    colon = line.find(":")
+    if colon < 1:
+        return None
+    key = line[:colon]
+    if not key[0].isalnum() or key[0].isdecimal():
+        return None
+    if not all(char.isalnum() or char in "_ '-" for char in key):
+        return None
+    return key, line[colon + 1 :].lstrip(" \t")
 
 
 def _body(lines: list[str], start: int) -> list[Element]:
@@ -198,13 +248,22 @@ def _classify(
     if first == "@" and len(text) > 1:
         return "character", text[1:].strip()
     if next_blank:
-        if first in "IEie" and _HEADING_RE.match(text):
+        if first in "IEie" and _is_heading(text):
             return "scene_heading", text
         if text.endswith("TO:") and text.isupper():
             return "transition", text
     elif _is_cue(text):
         return "character", text
     return "action", line
+
+
+def _is_heading(text: str) -> bool:
+    """Starts with INT, EXT, EST, INT/EXT or I/E (any case) and then "." or " "."""
+    for prefix in _HEADING_PREFIXES:
+        size = len(prefix)
+        if text[size : size + 1] in (".", " ") and text[:size].upper() == prefix:
+            return True
+    return False
 
 
 def _is_cue(text: str) -> bool:
@@ -224,9 +283,10 @@ def _character(text: str) -> Element:
 def _single(kind: str, text: str) -> Element:
     """A one-line element: headings lose their `#12A#` scene number, sections get their level."""
     if kind == "scene_heading":
-        match = _SCENE_NUMBER_RE.search(text) if text.endswith("#") else None
-        if match:
-            return Element(kind, text[: match.start()].strip(), scene_number=match.group(1))
+        opener = text.rfind("#", 0, -1) if text.endswith("#") else -1
+        number = text[opener + 1 : -1]
+        if opener >= 0 and number and all(c.isalnum() or c in "_.-" for c in number):
+            return Element(kind, text[:opener].strip(), scene_number=number)
         return Element(kind, text.strip())
     if kind == "section":
         level = len(text) - len(text.lstrip("#"))

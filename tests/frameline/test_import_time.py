@@ -60,6 +60,40 @@ def test_help_imports_nothing_heavy(args: list[str]) -> None:
     assert imported_by(*args) == []
 
 
+@pytest.mark.parametrize("args", [["--help"], ["search", "--help"], ["budget", "status", "--help"]])
+def test_help_leaves_out_pydantic_and_http(args: list[str]) -> None:
+    """Typer's unused group --help once built a pydantic adapter; help needs no HTTP client."""
+    probe = (
+        "import sys\nfrom frameline.cli import run\nrun(sys.argv[1:])\n"
+        "print(sorted(n for n in ('pydantic', 'http.client', 'click') if n in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_script_parse_fast_path_imports_only_the_parser(demo_script) -> None:
+    """`script parse` is timed as a whole process: beyond what the interpreter loads anyway,
+    it imports no regex engine, JSON package, pathlib, dataclasses, typing or CLI library."""
+    avoided = ("re", "json", "pathlib", "dataclasses", "typing", "enum", "typer", "pydantic")
+    probe = (
+        "import sys\nbefore = set(sys.modules)\n"
+        "from frameline.launcher import parse_screenplay\n"
+        "code = parse_screenplay(sys.argv[1], True)\n"
+        f"sys.stderr.write('ADDED=' + ','.join(sorted(n for n in {avoided!r} "
+        "if n in sys.modules and n not in before)) + '\\n')\n"
+        "sys.exit(code)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(demo_script)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert '"elements": [' in done.stdout
+    assert done.stderr.splitlines()[-1] == "ADDED="
+
+
 def test_every_command_group_has_help_without_heavy_imports() -> None:
     import typer.main
 
