@@ -31,7 +31,8 @@ from frameline.commands import (
     slack_commands,
     worker_commands,
 )
-from frameline.commands.support import INTERNAL_ERROR_EXIT, CommandGroup, debug_enabled, fail
+from frameline.commands.support import CommandGroup, fail
+from frameline.console import INTERNAL_ERROR_EXIT, debug_enabled
 
 app = typer.Typer(
     name="frameline",

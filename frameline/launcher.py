@@ -20,19 +20,17 @@ def parse_request(args: list[str]) -> tuple[str, bool] | None:
 
 def parse_screenplay(file: str, as_json: bool) -> int:
     """Print a screenplay's title page and elements as `frameline script parse` does."""
-    import os
-
     from core.errors import FramelineError
+    from frameline.console import debug_enabled, error_line
     from frameline.script_listing import script_listing
     from memory.screenplay.reading import read_screenplay
 
     try:
         screenplay = read_screenplay(file)
     except FramelineError as error:
-        if os.environ.get("FRAMELINE_DEBUG", "").strip().lower() in {"1", "true", "yes"}:
+        if debug_enabled():
             raise
-        sys.stderr.write(f"error: {' '.join(error.message.split())}\n")
-        return error.exit_code
+        return error_line(error.message, error.exit_code)
     sys.stdout.write(script_listing(screenplay, as_json))
     return 0
 

@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
+from frameline.console import INTERNAL_ERROR_EXIT, error_line
+
 if TYPE_CHECKING:
     import urllib.error
 
 SERVER_FILE = "server.json"
 ADMIN_KEY_FILE = "admin.key"
-INTERNAL_ERROR_EXIT = 70
 # What an HTTP status means as a CLI exit status, as core/errors.py pairs them.
 _EXIT_BY_STATUS = {400: 1, 401: 4, 402: 7, 403: 4, 404: 3, 409: 5, 413: 2, 415: 2, 422: 2, 503: 6}
 
@@ -116,7 +117,7 @@ def run_through(server: Server, app: Any, args: list[str]) -> int:
         return _report_problem(server, error)
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
-        return _error(f"cannot reach the Frameline server at {server.url}: {reason}", 6)
+        return error_line(f"cannot reach the Frameline server at {server.url}: {reason}", 6)
     outputs = answer.get("outputs", {})
     for token, content in outputs.items():
         Path(carried.outputs[token]).write_bytes(base64.b64decode(content))
@@ -226,13 +227,7 @@ def _report_problem(server: Server, error: urllib.error.HTTPError) -> int:
     elif error.code in (401, 403):
         detail = f"{detail} (the CLI uses FRAMELINE_API_KEY or admin.key, an admin key)"
     code = _EXIT_BY_STATUS.get(error.code, INTERNAL_ERROR_EXIT if error.code >= 500 else 1)
-    return _error(str(detail), code)
-
-
-def _error(message: str, code: int) -> int:
-    """Print the one error line; give the exit status."""
-    sys.stderr.write(f"error: {' '.join(message.split())}\n")
-    return code
+    return error_line(str(detail), code)
 
 
 def paths_not_carried(app: Any, args: list[str], tokens: Collection[str]) -> list[str]:

@@ -17,11 +17,11 @@ import typer
 from typer.core import TyperGroup
 
 from core.errors import FramelineError, InvalidInput
+from frameline.console import INTERNAL_ERROR_EXIT, debug_enabled, error_line
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-INTERNAL_ERROR_EXIT = 70
 # The server's own Frameline while a command runs inside `frameline serve` (frameline/served.py).
 _SERVED: ContextVar[Any] = ContextVar("frameline_served", default=None)
 
@@ -46,11 +46,6 @@ def command_group(**settings: Any) -> typer.Typer:
     return typer.Typer(cls=CommandGroup, **settings)
 
 
-def debug_enabled() -> bool:
-    """FRAMELINE_DEBUG=1 brings back tracebacks and library warnings."""
-    return os.environ.get("FRAMELINE_DEBUG", "").strip().lower() in {"1", "true", "yes"}
-
-
 def quiet_libraries() -> None:
     """Keep stderr to our one line: libraries' warnings, logs and progress bars stay silent.
 
@@ -72,10 +67,7 @@ def quiet_libraries() -> None:
 
 def fail(message: str, code: int) -> typer.Exit:
     """Print the one error line and give the exit to raise."""
-    line = " ".join(message.split())
-    sys.stderr.write(f"error: {line}\n")
-    sys.stderr.flush()
-    return typer.Exit(code)
+    return typer.Exit(error_line(message, code))
 
 
 def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
