@@ -135,7 +135,10 @@ def test_sign_in_open_the_demo_and_approve_a_shot(server: Server) -> None:
             panel = page.locator(f"#shot-{version['shot']}")
             image = panel.locator("img")
             expect(image).to_be_visible()
-            assert image.evaluate("img => img.complete && img.naturalWidth") == version["width"]
+            image.scroll_into_view_if_needed()  # the board's frames load lazily
+            # width/height attributes make the <img> visible before its bytes arrive
+            expect(image).to_have_js_property("complete", True, timeout=30_000)
+            assert image.evaluate("img => img.naturalWidth") == version["width"]
             expect(panel.locator(".pill-status")).to_have_text("draft")
 
             panel.get_by_role("button", name="Approve").click()

@@ -156,7 +156,7 @@ def test_first_start_shows_a_filled_board(served: Served, chromium: Any) -> None
     expect(page.get_by_test_id("who")).to_contain_text("admin")
     for image in page.locator("img").all()[:8]:
         image.scroll_into_view_if_needed()
-        expect(image).to_have_js_property("complete", True)
+        expect(image).to_have_js_property("complete", True, timeout=30_000)
         assert image.evaluate("image => image.naturalWidth") > 0, image.get_attribute("src")
     page.evaluate("window.scrollTo(0, 0)")
     shoot(page, "board")
@@ -177,7 +177,7 @@ def test_a_drawn_box_revision_changes_only_the_box(served: Served, chromium: Any
     shot.get_by_test_id("revise-open").click()
     canvas = page.get_by_test_id("revise-region-canvas")
     expect(canvas).to_be_visible()
-    expect(page.locator("[data-revise-img]")).to_have_js_property("complete", True)
+    expect(page.locator("[data-revise-img]")).to_have_js_property("complete", True, timeout=30_000)
     frame = served.api("GET", f"/v1/versions/{parent}").json()
     bounds = canvas.bounding_box()
     assert bounds["width"] < frame["width"] - 50, "the frame should be shown scaled down"
