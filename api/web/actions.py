@@ -6,6 +6,7 @@ Each action calls the same tool as the API; a refusal comes back to the page as 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -21,8 +22,9 @@ from core.errors import FramelineError, NotFound
 from memory.store import get_version, project_of_version
 from tools.approvals import DECISIONS
 from tools.comments import MAX_COMMENT, add_comment, list_comments
+from tools.context import Actor
 from tools.frames import VersionView, version_view
-from tools.jobs import get_job, stream_events, submit_job
+from tools.jobs import JobView, get_job, stream_events
 from tools.policy import Release, submit
 from tools.versions import set_status
 
@@ -81,10 +83,26 @@ def version_image(
     )
 
 
-def _queued(
-    request: Request, frameline: Any, job: Any, asked: dict[str, Any] | None = None
-) -> None:
-    """Start a queued job; say so (and whose approval) when it waits instead."""
+def _start(
+    request: Request,
+    frameline: Any,
+    actor: Actor,
+    slug: str,
+    kind: str,
+    form: Callable[[], dict[str, Any]],
+) -> JobView | None:
+    """Submit a form's job and start it, or say why not on the page (None: nothing was queued).
+
+    A gated render waits for its approval instead, and the page says whose."""
+    try:
+        submitted = submit(frameline, actor, slug, kind, form())
+    except ValidationError as error:
+        flash(request, "error", _form_problems(error))
+        return None
+    except FramelineError as error:
+        flash(request, "error", error.message)
+        return None
+    job, asked = submitted.job, submitted.approval
     if job.state == "queued":
         frameline.worker.enqueue(job.job_id)
     elif asked is not None:
@@ -96,6 +114,17 @@ def _queued(
         )
     else:
         flash(request, "ok", f"Job {job.job_id} waits for an approval before it runs.")
+    return job
+
+
+def _form_problems(error: ValidationError) -> str:
+    """Each refused field by name, once: a field of several shapes (a box or a region's name)
+    fails each shape, and only the first says what the form meant."""
+    said: dict[str, str] = {}
+    for problem in error.errors():
+        field = str(problem["loc"][0]) if problem["loc"] else "form"
+        said.setdefault(field, f"{field}: {problem['msg']}")
+    return "; ".join(said.values())
 
 
 @router.post("/p/{slug}/renders")
@@ -114,32 +143,30 @@ def request_render(
     """Queue a render and return to the page, which follows the job's progress."""
     check_csrf(request, csrf)
     destination = back_to(slug, back)
-    try:
-        body = RenderIn(
-            scene=scene, shot=shot or None, prompt=prompt.strip() or None, framing=framing
-        )
-        submitted = submit(frameline, visitor.actor, slug, "render", body.model_dump())
-        job = submitted.job
-    except ValidationError as error:
-        flash(request, "error", "; ".join(str(e["msg"]) for e in error.errors()))
+    fields = {"scene": scene, "shot": shot or None, "prompt": prompt.strip() or None}
+    job = _start(
+        request,
+        frameline,
+        visitor.actor,
+        slug,
+        "render",
+        lambda: RenderIn(**fields, framing=framing).model_dump(),
+    )
+    if job is None:
         return see_other(destination)
-    except FramelineError as error:
-        flash(request, "error", error.message)
-        return see_other(destination)
-    _queued(request, frameline, job, submitted.approval)
     if destination == f"/p/{slug}":
-        return see_other(f"{destination}?job={job.job_id}#scene-{quote(body.scene.strip())}")
+        return see_other(f"{destination}?job={job.job_id}#scene-{quote(scene.strip())}")
     return see_other(f"{destination}?job={job.job_id}")
 
 
-def _region(region: str, x0: str, y0: str, x1: str, y1: str) -> list[int] | str | None:
-    """A drawn box (integer pixels of the parent frame) wins over a named region."""
+def _region(region: str, x0: str, y0: str, x1: str, y1: str) -> list[str] | str | None:
+    """A drawn box (integer pixels of the parent frame) wins over a named region.
+
+    The corners stay text for `ReviseIn` to check: a box that is not four whole numbers is
+    refused by name, never quietly widened to the whole frame."""
     corners = [x0.strip(), y0.strip(), x1.strip(), y1.strip()]
     if all(corners):
-        try:
-            return [int(c) for c in corners]
-        except ValueError:
-            return None
+        return corners
     return region.strip() or None
 
 
@@ -164,29 +191,21 @@ def request_revision(
     check_csrf(request, csrf)
     view = version_of(frameline, slug, version_id)
     destination = back_to(slug, back, view.shot)
-    try:
-        body = ReviseIn(
-            instruction=instruction.strip(),
-            region=_region(region, x0, y0, x1, y1),
-            strength=float(strength) if strength.strip() else None,
-        )
-        job = submit_job(
-            frameline,
-            visitor.actor,
-            slug,
-            "revise",
-            {"version_id": view.version_id, **body.model_dump()},
-        )
-    except ValidationError as error:
-        flash(request, "error", "; ".join(str(e["msg"]) for e in error.errors()))
+    fields = {
+        "instruction": instruction.strip(),
+        "region": _region(region, x0, y0, x1, y1),
+        "strength": strength.strip() or None,
+    }
+    job = _start(
+        request,
+        frameline,
+        visitor.actor,
+        slug,
+        "revise",
+        lambda: {"version_id": view.version_id, **ReviseIn(**fields).model_dump()},
+    )
+    if job is None:
         return see_other(destination)
-    except ValueError:
-        flash(request, "error", "strength is a number between 0 and 1")
-        return see_other(destination)
-    except FramelineError as error:
-        flash(request, "error", error.message)
-        return see_other(destination)
-    _queued(request, frameline, job)
     path, _, anchor = destination.partition("#")
     return see_other(f"{path}?job={job.job_id}" + (f"#{anchor}" if anchor else ""))
 

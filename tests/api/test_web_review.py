@@ -16,8 +16,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from PIL import Image, ImageChops
+from sqlalchemy import func, select
 
 from api.main import create_app
+from memory.records import Job
 from tests.api.conftest import Keys
 from tests.api.test_web import BROWSER, csrf_of, render, sign_in
 from tools.context import Actor
@@ -168,6 +170,36 @@ def test_a_drawn_box_revision_keeps_every_pixel_outside_it(
     outside.paste((0, 0, 0), (40, 30, 200, 150))
     assert outside.getbbox() is None
     assert ImageChops.difference(before, after).getbbox() is not None
+
+
+@pytest.mark.parametrize(
+    ("form", "told"),
+    [
+        (
+            {"x0": "40", "y0": "30", "x1": "2OO", "y1": "150"},
+            "region: Input should be a valid integer",
+        ),
+        ({"strength": "1.5"}, "strength: Input should be less than or equal to 1"),
+        ({"strength": "half"}, "strength: Input should be a valid number"),
+        ({"instruction": "   "}, "instruction: "),
+    ],
+)
+def test_a_refused_revision_form_says_which_field_and_queues_nothing(
+    browser: TestClient, keys: Keys, frameline: Any, form: dict[str, str], told: str
+) -> None:
+    parent = render(frameline, "5")
+    sign_in(browser, keys.writer)
+    board = browser.get("/p/demo")
+    with frameline.transaction() as session:
+        jobs = session.scalar(select(func.count()).select_from(Job))
+    answer = browser.post(
+        f"/p/demo/versions/{parent['version_id']}/revise",
+        data={"csrf": csrf_of(board.text), "instruction": "add a lantern", **form},
+    )
+    assert answer.status_code == 200 and "job=" not in str(answer.url)
+    assert told in answer.text
+    with frameline.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(Job)) == jobs
 
 
 def test_the_chat_keeps_its_conversation_per_person(browser: TestClient, keys: Keys) -> None:

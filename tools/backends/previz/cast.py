@@ -53,17 +53,7 @@ def draw_cast(
             look = read_look(person.name, person.look)
             tall *= look.height
             _draw_shadow(picture, x, feet, tall, backdrop.sun_x, light)
-            draw_figure(
-                draw,
-                x,
-                feet - tall,
-                tall,
-                look,
-                _pose(take),
-                head,
-                light,
-                facing_of(person.position),
-            )
+            _draw_person(draw, person, look, x, feet - tall, tall, head, light, take)
             below = feet + tall * 0.04
             tags.append(
                 Tag(person.name, x, round(below if below < height * 0.94 else feet - tall * 1.1))
@@ -87,17 +77,7 @@ def draw_cast(
             look = read_look(person.name, person.look)
             body = tall * scale * look.height
             figure_top = height * 1.02 - body * 0.44
-            draw_figure(
-                draw,
-                x,
-                figure_top,
-                body,
-                look,
-                _pose(take),
-                head,
-                light,
-                facing_of(person.position),
-            )
+            _draw_person(draw, person, look, x, figure_top, body, head, light, take)
             tags.append(
                 Tag(person.name, x, round(min(figure_top + body * head * 2.4, height * 0.9)))
             )
@@ -111,17 +91,7 @@ def draw_cast(
         draw = ImageDraw.Draw(picture)
         for person, x, feet, tall in _place_standing(others[:2], stage, backdrop, layout):
             look = read_look(person.name, person.look)
-            draw_figure(
-                draw,
-                x,
-                feet - tall,
-                tall,
-                look,
-                _pose(take),
-                head,
-                light,
-                facing_of(person.position),
-            )
+            _draw_person(draw, person, look, x, feet - tall, tall, head, light, take)
         picture = picture.filter(ImageFilter.GaussianBlur(max(2.0, width / 220)))
         if subject is None:
             return picture, tags
@@ -133,17 +103,7 @@ def draw_cast(
         across = across_of(subject.position)
         x = round(width * (across if across is not None else 0.5 + layout.uniform(-0.14, 0.14)))
         look = read_look(subject.name, subject.look)
-        draw_figure(
-            draw,
-            x,
-            top,
-            head_height / head,
-            look,
-            _pose(take),
-            head,
-            light,
-            facing_of(subject.position),
-        )
+        _draw_person(draw, subject, look, x, top, head_height / head, head, light, take)
         tags.append(Tag(subject.name, x, round(height * 0.9)))
         return picture, tags
 
@@ -158,17 +118,7 @@ def draw_cast(
             {"eye-level": 0.18, "low": 0.12, "high": 0.26}[shot.angle] + layout.uniform(-0.03, 0.03)
         )
         look = read_look(subject.name, subject.look)
-        draw_figure(
-            draw,
-            x,
-            top,
-            head_height / head,
-            look,
-            _pose(take),
-            head,
-            light,
-            facing_of(subject.position),
-        )
+        _draw_person(draw, subject, look, x, top, head_height / head, head, light, take)
         tags.append(Tag(subject.name, x, round(min(top + head_height * 2.5, height * 0.9))))
     listener = others[0] if others else None
     fg_x = round(width * (0.5 - side * layout.uniform(0.3, 0.36)))
@@ -183,6 +133,21 @@ def draw_cast(
     if listener is not None:
         tags.append(Tag(listener.name, fg_x, round(height * 0.9)))
     return picture, tags
+
+
+def _draw_person(
+    draw: ImageDraw.ImageDraw,
+    person: Person,
+    look: Look,
+    x: float,
+    top: float,
+    tall: float,
+    head: float,
+    light: Light,
+    take: random.Random,
+) -> None:
+    """One cast member, facing where the script put them, in a pose of this take."""
+    draw_figure(draw, x, top, tall, look, _pose(take), head, light, facing_of(person.position))
 
 
 def _place_standing(
