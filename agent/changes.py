@@ -15,17 +15,16 @@ from agent.plans import Call, Handler, Plan, call_of, either, look_at, no_scene,
 from agent.production import Production
 from agent.slots import (
     POINTING,
-    angle_of,
     characters,
     count_of,
     everything,
-    framings,
     region_of,
     scene_of,
     targets,
 )
 from agent.thread import Focus
 from agent.understanding import Reading
+from tools.camera_words import angle_named, framings_named
 
 MAX_FRAMES = 8
 """The most frames one render call makes; more are split into several calls."""
@@ -158,13 +157,13 @@ def _render(words: str, reading: Reading, production: Production, focus: Focus) 
     if production.scenes and production.scene(scene) is None:
         return Plan(reply=no_scene(scene, production))
     count = count_of(words) or 1
-    shown = framings(words)
+    shown = framings_named(words)
     common = {
         "scene": scene,
         "shot": shot,
         "prompt": render_prompt(words),
         "characters": characters(words, production) or None,
-        "angle": angle_of(words),
+        "angle": angle_named(words),
     }
     if len(shown) > 1 and count in (1, len(shown)):
         calls = [call_of("render_frames", count=1, framing=f, **common) for f in shown]

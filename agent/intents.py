@@ -16,9 +16,10 @@ from agent.changes import MAX_FRAMES
 from agent.phrases import fact_text
 from agent.plans import Handler, Plan, call_of, fresh
 from agent.production import Production
-from agent.slots import UNITS, count_of, framings, scene_of, targets
+from agent.slots import UNITS, count_of, scene_of, targets
 from agent.thread import Focus
 from agent.understanding import RANKING, UNSURE, Reading
+from tools.camera_words import angle_named, framings_named
 
 __all__ = ["HELP", "MAX_FRAMES", "SHORT_HELP", "Plan", "call_of", "exact_form", "fresh", "handle"]
 
@@ -108,11 +109,11 @@ def _viewing(words: str) -> bool:
 
 LOOKING = {"character", "shot", "shots", "scene", "search", "versions", "unsure", "help"}
 DEPICTION = re.compile(
-    r"(?i)\b(?:close[- ]?ups?|wides?|two-shot|ots|over[- ]the[- ]shoulder|medium|tighter|wider|"
-    r"closer|(?:low|high)[- ]angle|on the (?:left|right)|in the (?:foreground|background|"
-    r"centre|center)|add|remove|take (?:\S+ ){0,4}out|get rid of|put|move|place|swap|replace|"
+    r"(?i)\b(?:two-shot|on the (?:left|right)|in the (?:foreground|background|centre|center)|"
+    r"add|remove|take (?:\S+ ){0,4}out|get rid of|put|move|place|swap|replace|"
     r"should (?:be|have|look|feel|face)|needs? (?:more|less|to be)|lose the|drop the)\b"
 )
+"""What a frame shows besides its framing and angle, which tools/camera_words.py reads."""
 EDITING = re.compile(
     r"(?i)\b(?:add|remove|take (?:\S+ ){0,4}out|get rid of|lose the|drop the|should (?:be|have|"
     r"look)|needs? (?:more|less|to be))\b"
@@ -123,13 +124,17 @@ LOOK_VERBS = re.compile(
 )
 
 
+def _describes_a_frame(words: str) -> bool:
+    return bool(DEPICTION.search(words) or framings_named(words) or angle_named(words))
+
+
 def _depicting(words: str, reading: Reading, production: Production) -> str:
     """How a frame should look, ordered: a look-up read becomes a change of what it names.
 
     "close-up on Ada in 10A", "remove the truck from 5A" revise that shot; "a wide of scene 4"
     renders the scene with that framing. Questions and viewing requests stay look-ups.
     """
-    if reading.act != "order" or LOOK_VERBS.search(words) or not DEPICTION.search(words):
+    if reading.act != "order" or LOOK_VERBS.search(words) or not _describes_a_frame(words):
         return reading.intent
     found = targets(words, production)
     if reading.intent == "render" and found.shots and EDITING.search(words):
@@ -138,6 +143,6 @@ def _depicting(words: str, reading: Reading, production: Production) -> str:
         return reading.intent
     if found.shots or found.versions:
         return "revise"
-    if framings(words) and scene_of(words, production) is not None:
+    if framings_named(words) and scene_of(words, production) is not None:
         return "render"
     return reading.intent

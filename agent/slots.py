@@ -29,17 +29,6 @@ COUNT = re.compile(
     rf"(?:more\s+|new\s+|different\s+|quick\s+|draft\s+|rough\s+|[a-z-]+\s+)?{UNITS}\b",
     re.I,
 )
-FRAMING = {
-    r"over[- ]the[- ]shoulder|\bots\b": "over-the-shoulder",
-    r"\bclose[- ]?ups?\b|\bclose\b|\btight\b|\becu\b|\bcu\b": "close-up",
-    r"\bwides?\b|establishing|long shot|\bws\b": "wide",
-    r"\bmedium\b|\bmid[- ]shot\b|waist[- ]up": "medium",
-}
-ANGLE = {
-    r"low[- ]angle|\blow\b|from below|looking up|worm": "low",
-    r"high[- ]angle|\bhigh\b|from above|overhead|bird|top[- ]down|looking down": "high",
-    r"eye[- ]level": "eye-level",
-}
 SCENE = re.compile(r"\b(?:scenes?|sc\.?|sequence)\s*#?\s*(\d{1,4}[a-z]?)\b", re.I)
 POINTING = re.compile(
     r"\b(?:it|that one|this one|that|this|the last (?:frame|one|version|take|image)|"
@@ -141,23 +130,6 @@ def count_of(text: str) -> int | None:
     if match := COUNT.search(text):
         said = match.group(1).lower()
         return NUMBER_WORDS.get(said) or int(said)
-    return None
-
-
-def framings(text: str) -> list[str]:
-    """Framing words in the order typed ("one wide one close" → wide, close-up)."""
-    found: list[tuple[int, str]] = []
-    for pattern, framing in FRAMING.items():
-        found += [(m.start(), framing) for m in re.finditer(pattern, text, re.I)]
-    ordered = [framing for _, framing in sorted(found)]
-    return [f for i, f in enumerate(ordered) if i == 0 or f != ordered[i - 1]]
-
-
-def angle_of(text: str) -> str | None:
-    """A camera angle word, if any."""
-    for pattern, angle in ANGLE.items():
-        if re.search(pattern, text, re.I):
-            return angle
     return None
 
 

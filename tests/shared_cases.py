@@ -37,3 +37,27 @@ ACCOUNT_CASES: list[tuple[str, str]] = [
 """Typed account → the account number it resolves to."""
 
 BAD_ACCOUNTS = ["nothing-like-it", "9999"]
+
+CAMERA_CASES: list[tuple[str, str | None, str | None]] = [
+    ("make it a wide", "wide", None),
+    ("go wide", "wide", None),
+    ("pull back so we see the harbour", "wide", None),
+    ("push in tighter on Mara", "close-up", None),
+    ("close on the letter", "close-up", None),
+    ("OTS on Mara", "over-the-shoulder", None),
+    ("waist-up on Tomas", "medium", None),
+    ("a low-angle close-up", "close-up", "low"),
+    ("lower the camera", None, "low"),
+    ("shoot it low", None, "low"),
+    ("shoot scene 6 low, on Tomas", None, "low"),
+    ("shoot the sun low in the sky", None, None),
+    ("from above", None, "high"),
+    ("close the door", None, None),
+    ("use a wide-angle lens", None, None),
+    ("Tomas holds the lantern high", None, None),
+    ("Mara looking up at the tower", None, None),
+    ("keep it low-key", None, None),
+    ("shoot it high-contrast", None, None),
+]
+"""Typed words → (framing, camera angle) they name, or None where they name none: the same for
+a request for frames, a revision's plan and the picture it describes (tools/camera_words.py)."""

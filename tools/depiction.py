@@ -23,6 +23,7 @@ from memory.screenplay.contents import (
 )
 from memory.vocabulary import find_spans, find_terms
 from tools.backends.base import Depiction, FigureInFrame
+from tools.camera_words import angle_named, framing_named, lens_named
 
 MAX_FIGURES = 4
 MAX_ACTION = 240
@@ -36,20 +37,6 @@ POSITIONS = {
 _BESIDE = ("left, facing right", "right, facing left", "far left, facing right",
            "far right, facing left")  # fmt: skip
 """Where the others stand when the framing is on one character, who is centred."""
-FRAMING_WORDS = (
-    (r"over[- ]the[- ]shoulder|\bots\b", "over-the-shoulder"),
-    (r"close[- ]?up|closer|push in|tighter|\becu\b|\bcu\b", "close-up"),
-    (r"wide shot|\bwider\b|\bwide\b|pull (?:back|out)|establishing", "wide"),
-    (r"medium shot|mid shot|\bmedium\b|waist[- ]up", "medium"),
-)
-ANGLE_WORDS = (
-    (r"lower the camera|camera lower|low[- ]angle|from below|worm'?s[- ]eye", "low"),
-    (r"raise the camera|camera higher|high[- ]angle|from above|overhead|bird'?s[- ]eye", "high"),
-    (r"eye[- ]level", "eye-level"),
-)
-LENS = re.compile(
-    r"\b(\d{2,3})\s?mm\b|\b(telephoto|long lens|wide[- ]angle(?: lens)?|fisheye|macro)\b", re.I
-)
 _REMOVING = re.compile(
     r"^\s*(?:and\s+)?(?:please\s+)?(?:remove|delete|drop|lose|erase|take (?:out|away)|get rid of|"
     r"no more|no|without|stop|kill|clear|turn off|switch off|put out)\b",
@@ -179,23 +166,18 @@ def apply_words(
 
 
 def _time_and_camera(depiction: Depiction, text: str) -> Depiction:
-    lowered = text.lower()
     changes: dict[str, str] = {}
     if time := period(text):
         changes["time_of_day"] = time
         gone = {"sun"} if time in {"night", "dusk"} else {"moon", "stars", "no moon"}
         if time != depiction.time_of_day:
             depiction = replace(depiction, light=tuple(x for x in depiction.light if x not in gone))
-    for pattern, framing in FRAMING_WORDS:
-        if re.search(pattern, lowered):
-            changes["framing"] = framing
-            break
-    for pattern, angle in ANGLE_WORDS:
-        if re.search(pattern, lowered):
-            changes["angle"] = angle
-            break
-    if lens := LENS.search(text):
-        changes["lens"] = f"{lens.group(1)}mm" if lens.group(1) else lens.group(2).lower()
+    if framing := framing_named(text):
+        changes["framing"] = framing
+    if angle := angle_named(text):
+        changes["angle"] = angle
+    if lens := lens_named(text):
+        changes["lens"] = lens
     return replace(depiction, **changes) if changes else depiction
 
 

@@ -21,6 +21,7 @@ from core.errors import Conflict, InvalidInput
 from memory.records import Project, Scene, Shot, Version
 from memory.store import get_version
 from tools.backends.base import Depiction
+from tools.camera_words import angle_named, framing_named, lens_named
 from tools.context import Actor, Studio, require
 from tools.depiction import apply_words
 from tools.frames import (
@@ -54,18 +55,6 @@ TIMES = {
     "nighttime": "NIGHT",
     "midnight": "NIGHT",
 }
-FRAMING_WORDS = {
-    r"over[- ]the[- ]shoulder|\bots\b": "over-the-shoulder",
-    r"close[- ]?up|closer|push in|tighter|\becu\b|\bcu\b": "close-up",
-    r"wide shot|\bwider\b|pull (?:back|out)|establishing": "wide",
-    r"medium shot|mid shot|\bmedium\b|waist[- ]up": "medium",
-}
-ANGLE_WORDS = {
-    r"lower the camera|camera lower|low[- ]angle|from below|worm'?s[- ]eye": "low",
-    r"raise the camera|camera higher|high[- ]angle|from above|overhead|bird'?s[- ]eye": "high",
-    r"eye[- ]level": "eye-level",
-}
-LENS = re.compile(r"\b(\d{2,3})\s?mm\b|\b(telephoto|long lens|wide[- ]angle lens|fisheye)\b", re.I)
 KEEP = re.compile(
     r"\bkeep(?:ing)?\s+([A-Za-z][\w .'-]*?)'s\s+(face|look|costume|wardrobe|hair)", re.I
 )
@@ -113,16 +102,10 @@ def plan_revision(instruction: str) -> RevisionPlan:
         if re.search(rf"\b{word}\b", lowered):
             plan.time_of_day = TIMES[word]
             break
-    for pattern, framing in FRAMING_WORDS.items():
-        if re.search(pattern, lowered):
-            plan.framing = framing
-            break
-    for pattern, angle in ANGLE_WORDS.items():
-        if re.search(pattern, lowered):
-            plan.angle = angle
-            break
-    if lens := LENS.search(text):
-        plan.lens = f"{lens.group(1)}mm lens" if lens.group(1) else lens.group(2).lower()
+    plan.framing = framing_named(text)
+    plan.angle = angle_named(text)
+    lens = lens_named(text)
+    plan.lens = f"{lens} lens" if lens and lens[0].isdigit() else lens
     plan.keep = [f"{name.strip().upper()} {part.lower()}" for name, part in KEEP.findall(text)]
     for name in sorted(REGIONS, key=len, reverse=True):
         if re.search(rf"\b{name}\b", lowered):

@@ -1,5 +1,6 @@
-"""The one implementation of stated facts and account names (tools/facts.py, memory/facts.py,
-tools/budget/accounts.py) against the shared tables every door's tests use."""
+"""The one implementation of stated facts, account names and camera words (tools/facts.py,
+memory/facts.py, tools/budget/accounts.py, tools/camera_words.py) against the shared tables every
+door's tests use."""
 
 from __future__ import annotations
 
@@ -12,10 +13,14 @@ import pytest
 from core.errors import FramelineError, NotFound
 from memory.facts import parse_fact
 from memory.records import ContinuityFact
-from tests.shared_cases import ACCOUNT_CASES, BAD_ACCOUNTS, BAD_FACTS, FACT_CASES
+from tests.shared_cases import ACCOUNT_CASES, BAD_ACCOUNTS, BAD_FACTS, CAMERA_CASES, FACT_CASES
+from tools.backends.base import Depiction
 from tools.budget import budget_status, set_spend_account
+from tools.camera_words import framings_named
 from tools.context import Actor
+from tools.depiction import apply_words
 from tools.facts import state_fact
+from tools.revisions import plan_revision
 
 WRITER = Actor("wren", "writer")
 PRODUCER = Actor("pia", "producer")
@@ -78,3 +83,15 @@ def test_an_unknown_account_is_named_in_the_error(studio: Any, typed: str) -> No
         budget_status(studio, WRITER, "demo", account=typed)
     with pytest.raises(NotFound, match=typed):
         set_spend_account(studio, PRODUCER, "demo", typed)
+
+
+@pytest.mark.parametrize(("text", "framing", "angle"), CAMERA_CASES)
+def test_camera_words_read_the_same_for_a_request_a_revision_and_its_picture(
+    text: str, framing: str | None, angle: str | None
+) -> None:
+    plan = plan_revision(text)
+    assert (plan.framing, plan.angle) == (framing, angle)
+    assert framings_named(text) == ([framing] if framing else [])
+    before = Depiction(setting="harbour", time_of_day="day", framing="medium", angle="eye-level")
+    pictured = apply_words(before, text)
+    assert (pictured.framing, pictured.angle) == (framing or "medium", angle or "eye-level")
