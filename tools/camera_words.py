@@ -88,7 +88,13 @@ def angle_named(text: str) -> str | None:
 
 
 def lens_named(text: str) -> str | None:
-    """A lens the words name: "35mm", "telephoto", "wide-angle lens" …"""
-    if lens := LENS.search(text):
-        return f"{lens.group(1)}mm" if lens.group(1) else lens.group(2).lower()
-    return None
+    """A lens the words name, without the word "lens" ("35mm", "telephoto", "wide-angle"), so
+    a prompt that says "{lens} lens" says it once."""
+    if not (lens := LENS.search(text)):
+        return None
+    if lens.group(1):
+        return f"{lens.group(1)}mm"
+    name = lens.group(2).lower()
+    if name.startswith("wide"):
+        return "wide-angle"
+    return "telephoto" if name == "long lens" else name

@@ -104,8 +104,8 @@ def plan_revision(instruction: str) -> RevisionPlan:
             break
     plan.framing = framing_named(text)
     plan.angle = angle_named(text)
-    lens = lens_named(text)
-    plan.lens = f"{lens} lens" if lens and lens[0].isdigit() else lens
+    if lens := lens_named(text):
+        plan.lens = f"{lens} lens"
     plan.keep = [f"{name.strip().upper()} {part.lower()}" for name, part in KEEP.findall(text)]
     for name in sorted(REGIONS, key=len, reverse=True):
         if re.search(rf"\b{name}\b", lowered):
@@ -233,7 +233,7 @@ def revise_frame(
         if chosen is not None:
             box = region_box(chosen, parent.width, parent.height)
         words = " ".join(p for p in (before.get("words", ""), plan.words) if p)
-        extras = [p for p in (plan.lens, *(f"keep {k}" for k in plan.keep)) if p]
+        extras = [f"keep {k}" for k in plan.keep]
         depicts = revised_depiction(session, project, scene, parent, instruction)
         spec = frame_spec(
             session,

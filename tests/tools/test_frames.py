@@ -116,6 +116,15 @@ def test_revision_vocabulary() -> None:
     assert plan_revision("repaint the left third").region_name == "left third"
 
 
+def test_a_revised_lens_is_stated_once_in_the_prompt(studio) -> None:
+    [parent] = render_frame(studio, ADMIN, "demo", "6", seed=3)
+    wide = revise_frame(studio, ADMIN, parent.version_id, "use a wide-angle lens")
+    assert wide.depicts["lens"] == "wide-angle"
+    assert "lens lens" not in wide.prompt
+    prime = revise_frame(studio, ADMIN, parent.version_id, "redo with a 35mm lens")
+    assert prime.prompt.count("35mm") == 2  # the camera clause and the director's own words
+
+
 def test_bad_revisions_change_nothing(studio) -> None:
     [parent] = render_frame(studio, ADMIN, "demo", "3", seed=2)
     for region in [(0, 0, 0, 10), (700, 0, 900, 100), (-1, 0, 10, 10)]:
