@@ -111,17 +111,21 @@ LOOKING = {"character", "shot", "shots", "scene", "search", "versions", "unsure"
 DEPICTION = re.compile(
     r"(?i)\b(?:two-shot|on the (?:left|right)|in the (?:foreground|background|centre|center)|"
     r"add|remove|take (?:\S+ ){0,4}out|get rid of|put|move|place|swap|replace|"
-    r"should (?:be|have|look|feel|face)|needs? (?:more|less|to be)|lose the|drop the)\b"
+    r"should (?:be|have|look|feel|face)|needs? (?:more|less|to (?:be|show))|"
+    r"(?:show|see) (?:more|less) of|lose the|drop the)\b"
 )
 """What a frame shows besides its framing and angle, which tools/camera_words.py reads."""
 EDITING = re.compile(
     r"(?i)\b(?:add|remove|take (?:\S+ ){0,4}out|get rid of|lose the|drop the|should (?:be|have|"
-    r"look)|needs? (?:more|less|to be))\b"
+    r"look)|needs? (?:more|less|to (?:be|show))|(?:show|see) (?:more|less) of)\b"
 )
 """Words that change what an existing frame shows, rather than ask for a fresh take of it."""
 LOOK_VERBS = re.compile(
-    r"(?i)\b(?:show|see|list|view|pull up|look at|tell|describe|who|what|which|where)\b"
+    r"(?i)\b(?:(?:show|see)(?!\s+(?:more of|less of|all of|the whole|the entire|the full)\b)|list|"
+    r"view|pull up|look at|tell|describe|who|what|which|where)\b"
 )
+"""Asking to look ("show me 3A", "what's in v4"), not "so we see more of the marsh": seeing more
+or less of something is how the frame should look."""
 
 
 def _describes_a_frame(words: str) -> bool:
@@ -137,7 +141,11 @@ def _depicting(words: str, reading: Reading, production: Production) -> str:
     if reading.act != "order" or LOOK_VERBS.search(words) or not _describes_a_frame(words):
         return reading.intent
     found = targets(words, production)
-    if reading.intent == "render" and found.shots and EDITING.search(words):
+    if (
+        reading.intent == "render"
+        and found.shots
+        and (EDITING.search(words) or framings_named(words) or angle_named(words))
+    ):
         return "revise" if not re.search(rf"(?i)\b{UNITS}", words) else reading.intent
     if reading.intent not in LOOKING and reading.score >= UNSURE:
         return reading.intent
